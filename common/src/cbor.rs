@@ -1,0 +1,362 @@
+//! The one CBOR reader of the format.
+//!
+//! [`Cursor`] wraps [`minicbor::Decoder`] and adds what deterministic
+//! encoding (RFC 8949 §4.2.1) needs and minicbor leaves to the caller: every
+//! head in its shortest form, no indefinite lengths, map keys in strictly
+//! increasing bytewise order (which also rules out duplicates), and byte
+//! offsets relative to the whole file in every error.
+
+use crate::error::{DecodeError, DecodeErrorKind};
+use minicbor::Decoder;
+
+/// Major types (RFC 8949 §3.1).
+const MAJOR_UINT: u8 = 0;
+const MAJOR_NINT: u8 = 1;
+const MAJOR_BYTES: u8 = 2;
+const MAJOR_TEXT: u8 = 3;
+const MAJOR_ARRAY: u8 = 4;
+const MAJOR_MAP: u8 = 5;
+const MAJOR_TAG: u8 = 6;
+const MAJOR_SIMPLE: u8 = 7;
+
+/// An integer map key, as read by [`Cursor::int_key`].
+pub type IntKey = i64;
+
+/// A canonical-CBOR reader over a borrowed buffer.
+#[derive(Debug, Clone)]
+pub struct Cursor<'b> {
+    dec: Decoder<'b>,
+    /// Offset of this buffer inside the license file, for error reporting.
+    base: usize,
+}
+
+/// The decoded head of a data item: major type and argument.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    major: u8,
+    arg: u64,
+}
+
+impl<'b> Cursor<'b> {
+    /// A cursor over `input`, which starts at `base` in the license file.
+    pub fn new(input: &'b [u8], base: usize) -> Self {
+        Self {
+            dec: Decoder::new(input),
+            base,
+        }
+    }
+
+    /// Offset in the license file of the next item.
+    pub fn offset(&self) -> usize {
+        self.base.saturating_add(self.dec.position())
+    }
+
+    /// An error of `kind` at the current position.
+    pub fn err(&self, kind: DecodeErrorKind) -> DecodeError {
+        DecodeError::new(self.offset(), kind)
+    }
+
+    fn err_at(&self, pos: usize, kind: DecodeErrorKind) -> DecodeError {
+        DecodeError::new(self.base.saturating_add(pos), kind)
+    }
+
+    /// True when every byte has been read.
+    pub fn is_empty(&self) -> bool {
+        self.dec.position() >= self.dec.input().len()
+    }
+
+    /// Fails with [`DecodeErrorKind::TrailingBytes`] unless every byte was read.
+    pub fn finish(&self) -> Result<(), DecodeError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.err(DecodeErrorKind::TrailingBytes))
+        }
+    }
+
+    /// Reads and checks the head of the next item without consuming it.
+    ///
+    /// Rejects reserved additional information (28..=30), indefinite lengths
+    /// and any argument not in its shortest encoding.
+    fn peek_head(&self) -> Result<Head, DecodeError> {
+        let input = self.dec.input();
+        let pos = self.dec.position();
+        let initial = *input
+            .get(pos)
+            .ok_or_else(|| self.err(DecodeErrorKind::Truncated))?;
+        let major = initial >> 5;
+        let info = initial & 0x1f;
+        let width: usize = match info {
+            0..=23 => 0,
+            24 => 1,
+            25 => 2,
+            26 => 4,
+            27 => 8,
+            31 if major != MAJOR_UINT && major != MAJOR_NINT && major != MAJOR_TAG => {
+                return Err(self.err(DecodeErrorKind::IndefiniteLength));
+            }
+            _ => return Err(self.err(DecodeErrorKind::Malformed)),
+        };
+        let start = pos.checked_add(1).ok_or_else(|| self.err(DecodeErrorKind::Truncated))?;
+        let end = start
+            .checked_add(width)
+            .ok_or_else(|| self.err(DecodeErrorKind::Truncated))?;
+        let bytes = input
+            .get(start..end)
+            .ok_or_else(|| self.err(DecodeErrorKind::Truncated))?;
+        let arg = if width == 0 {
+            u64::from(info)
+        } else {
+            bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+        };
+        // Shortest form: each width must be needed (RFC 8949 §4.2.1).
+        // Floats (major 7 with widths 2..8) are not part of the format at all.
+        let minimal = match width {
+            0 => true,
+            1 => arg >= 24,
+            2 => arg > 0xff,
+            4 => arg > 0xffff,
+            _ => arg > 0xffff_ffff,
+        };
+        if major == MAJOR_SIMPLE && width != 0 {
+            return Err(self.err(DecodeErrorKind::UnexpectedType {
+                expected: "no floating-point or extended simple values",
+            }));
+        }
+        if !minimal {
+            return Err(self.err(DecodeErrorKind::NonCanonical));
+        }
+        Ok(Head { major, arg })
+    }
+
+    fn expect_major(&self, major: u8, expected: &'static str) -> Result<Head, DecodeError> {
+        let head = self.peek_head()?;
+        if head.major == major {
+            Ok(head)
+        } else {
+            Err(self.err(DecodeErrorKind::UnexpectedType { expected }))
+        }
+    }
+
+    fn map_err(&self, pos: usize, e: &minicbor::decode::Error) -> DecodeError {
+        let kind = if e.is_end_of_input() {
+            DecodeErrorKind::Truncated
+        } else {
+            DecodeErrorKind::Malformed
+        };
+        self.err_at(pos, kind)
+    }
+
+    /// Reads an unsigned integer.
+    pub fn uint(&mut self) -> Result<u64, DecodeError> {
+        let pos = self.dec.position();
+        self.expect_major(MAJOR_UINT, "unsigned integer")?;
+        self.dec.u64().map_err(|e| self.map_err(pos, &e))
+    }
+
+    /// Reads an unsigned integer no larger than `max`.
+    pub fn uint_max(&mut self, max: u64, what: &'static str) -> Result<u64, DecodeError> {
+        let pos = self.dec.position();
+        let v = self.uint()?;
+        if v > max {
+            return Err(self.err_at(pos, DecodeErrorKind::InvalidValue { what }));
+        }
+        Ok(v)
+    }
+
+    /// Reads a signed integer that fits in an `i64`.
+    pub fn int(&mut self) -> Result<i64, DecodeError> {
+        let pos = self.dec.position();
+        let head = self.peek_head()?;
+        if head.major != MAJOR_UINT && head.major != MAJOR_NINT {
+            return Err(self.err(DecodeErrorKind::UnexpectedType { expected: "integer" }));
+        }
+        self.dec
+            .i64()
+            .map_err(|_| self.err_at(pos, DecodeErrorKind::InvalidValue { what: "integer range" }))
+    }
+
+    /// Reads a definite-length byte string of at most `max` bytes.
+    pub fn bytes(&mut self, max: usize, what: &'static str) -> Result<&'b [u8], DecodeError> {
+        let pos = self.dec.position();
+        let head = self.expect_major(MAJOR_BYTES, "byte string")?;
+        check_len(head.arg, max).map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
+        self.dec.bytes().map_err(|e| self.map_err(pos, &e))
+    }
+
+    /// Reads a definite-length UTF-8 text string of at most `max` bytes.
+    pub fn text(&mut self, max: usize, what: &'static str) -> Result<&'b str, DecodeError> {
+        let pos = self.dec.position();
+        let head = self.expect_major(MAJOR_TEXT, "text string")?;
+        check_len(head.arg, max).map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
+        self.dec.str().map_err(|e| self.map_err(pos, &e))
+    }
+
+    /// Reads the head of a definite-length array of at most `max` elements.
+    pub fn array(&mut self, max: usize, what: &'static str) -> Result<usize, DecodeError> {
+        let pos = self.dec.position();
+        let head = self.expect_major(MAJOR_ARRAY, "array")?;
+        let n = check_len(head.arg, max).map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
+        self.dec.array().map_err(|e| self.map_err(pos, &e))?;
+        Ok(n)
+    }
+
+    /// Reads the head of a definite-length map of at most `max` entries.
+    pub fn map(&mut self, max: usize, what: &'static str) -> Result<usize, DecodeError> {
+        let pos = self.dec.position();
+        let head = self.expect_major(MAJOR_MAP, "map")?;
+        let n = check_len(head.arg, max).map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
+        self.dec.map().map_err(|e| self.map_err(pos, &e))?;
+        Ok(n)
+    }
+
+    /// Reads a tag number.
+    pub fn tag(&mut self) -> Result<u64, DecodeError> {
+        let pos = self.dec.position();
+        self.expect_major(MAJOR_TAG, "tag")?;
+        self.dec.tag().map(u64::from).map_err(|e| self.map_err(pos, &e))
+    }
+
+    /// True when the next item is `null`; does not consume anything.
+    pub fn peek_null(&self) -> bool {
+        self.dec.input().get(self.dec.position()) == Some(&0xf6)
+    }
+
+    /// Reads `null`.
+    pub fn null(&mut self) -> Result<(), DecodeError> {
+        let pos = self.dec.position();
+        self.peek_head()?;
+        self.dec
+            .null()
+            .map_err(|_| self.err_at(pos, DecodeErrorKind::UnexpectedType { expected: "null" }))
+    }
+
+    /// True when the next item is a text string; does not consume anything.
+    pub fn peek_is_text(&self) -> bool {
+        matches!(self.peek_head(), Ok(Head { major: MAJOR_TEXT, .. }))
+    }
+
+    /// Reads an integer map key that must sort after `prev` (the previous
+    /// key's encoding, if any), returning the key and its encoding.
+    ///
+    /// Deterministic order is bytewise order of the encoded keys
+    /// (RFC 8949 §4.2.1); a key equal to or below the previous one is an error.
+    pub fn int_key(&mut self, prev: &mut Option<&'b [u8]>) -> Result<IntKey, DecodeError> {
+        let start = self.dec.position();
+        let key = self.int()?;
+        self.check_order(start, prev)?;
+        Ok(key)
+    }
+
+    /// Compares the item just read (starting at `start`) with `prev` and
+    /// records it: the bytes must be strictly greater.
+    pub fn check_order(&self, start: usize, prev: &mut Option<&'b [u8]>) -> Result<(), DecodeError> {
+        let end = self.dec.position();
+        let this = self
+            .dec
+            .input()
+            .get(start..end)
+            .ok_or_else(|| self.err_at(start, DecodeErrorKind::Malformed))?;
+        if let Some(p) = prev {
+            if canonical_cmp(p, this) != core::cmp::Ordering::Less {
+                return Err(self.err_at(start, DecodeErrorKind::UnsortedOrDuplicateKey));
+            }
+        }
+        *prev = Some(this);
+        Ok(())
+    }
+
+    /// Position in this cursor's buffer (not the file): used with [`Self::slice_from`].
+    pub fn position(&self) -> usize {
+        self.dec.position()
+    }
+
+    /// The raw bytes read since `start` (a value of [`Self::position`]).
+    pub fn slice_from(&self, start: usize) -> Result<&'b [u8], DecodeError> {
+        self.dec
+            .input()
+            .get(start..self.dec.position())
+            .ok_or_else(|| self.err_at(start, DecodeErrorKind::Malformed))
+    }
+}
+
+/// Converts a CBOR length argument to `usize`, failing with the limit when
+/// it is larger than `max`.
+fn check_len(arg: u64, max: usize) -> Result<usize, usize> {
+    match usize::try_from(arg) {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(max),
+    }
+}
+
+/// Deterministic order of two encoded data items: bytewise lexicographic
+/// (RFC 8949 §4.2.1). For the text strings of a set that is shorter first,
+/// then bytewise, because the head carries the length.
+pub fn canonical_cmp(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    a.cmp(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_non_minimal_integer() {
+        // 0x18 0x05: 5 encoded in one extra byte.
+        let mut c = Cursor::new(&[0x18, 0x05], 0);
+        assert_eq!(c.uint().unwrap_err().kind, DecodeErrorKind::NonCanonical);
+        let mut c = Cursor::new(&[0x19, 0x00, 0xff], 0);
+        assert_eq!(c.uint().unwrap_err().kind, DecodeErrorKind::NonCanonical);
+        let mut c = Cursor::new(&[0x18, 0x18], 0);
+        assert_eq!(c.uint().unwrap(), 24);
+    }
+
+    #[test]
+    fn rejects_indefinite_length() {
+        let mut c = Cursor::new(&[0x9f, 0xff], 0);
+        assert_eq!(c.array(8, "a").unwrap_err().kind, DecodeErrorKind::IndefiniteLength);
+        let mut c = Cursor::new(&[0x5f, 0x41, 0x00, 0xff], 0);
+        assert_eq!(c.bytes(8, "b").unwrap_err().kind, DecodeErrorKind::IndefiniteLength);
+    }
+
+    #[test]
+    fn rejects_long_length_before_reading() {
+        // A byte string that claims 2^32 bytes.
+        let mut c = Cursor::new(&[0x5a, 0xff, 0xff, 0xff, 0xff], 7);
+        let e = c.bytes(16, "x").unwrap_err();
+        assert_eq!(e.kind, DecodeErrorKind::TooLarge { what: "x", limit: 16 });
+        assert_eq!(e.offset, 7);
+    }
+
+    #[test]
+    fn truncated_is_reported() {
+        let mut c = Cursor::new(&[0x43, 0x01], 0);
+        assert_eq!(c.bytes(16, "x").unwrap_err().kind, DecodeErrorKind::Truncated);
+        let mut c = Cursor::new(&[0x19, 0x01], 0);
+        assert_eq!(c.uint().unwrap_err().kind, DecodeErrorKind::Truncated);
+    }
+
+    #[test]
+    fn key_order_is_enforced() {
+        // {1: 0, 1: 0} and {-1: 0, 1: 0}
+        for input in [&[0x01, 0x01][..], &[0x20, 0x01]] {
+            let mut c = Cursor::new(input, 0);
+            let mut prev = None;
+            c.int_key(&mut prev).unwrap();
+            let e = c.int_key(&mut prev).unwrap_err();
+            assert_eq!(e.kind, DecodeErrorKind::UnsortedOrDuplicateKey);
+        }
+        let mut c = Cursor::new(&[0x01, 0x20], 0);
+        let mut prev = None;
+        assert_eq!(c.int_key(&mut prev).unwrap(), 1);
+        assert_eq!(c.int_key(&mut prev).unwrap(), -1);
+    }
+
+    #[test]
+    fn floats_are_rejected() {
+        let mut c = Cursor::new(&[0xf9, 0x3c, 0x00], 0);
+        assert!(c.uint().is_err());
+        let mut c = Cursor::new(&[0xfb, 0, 0, 0, 0, 0, 0, 0, 0], 0);
+        assert!(c.null().is_err());
+    }
+}
