@@ -1,0 +1,403 @@
+//! Verifies licet licenses on the device: `no_std`, no allocator, no panic on
+//! any input.
+//!
+//! Bytes, the trusted root keys and the device's context (its group, its
+//! device id, the time) go in; a [`VerifiedLicense`] borrowing the caller's
+//! buffer, or one precise [`Error`], comes out. Parsing and verifying are a
+//! change of type: [`UnverifiedLicense`] shows what a license *says* (for
+//! support tooling) but hands out no entitlement; only [`VerifiedLicense`]
+//! does.
+//!
+//! ```
+//! use licet_verifier::{Device, TrustedRoot, UnverifiedLicense};
+//! # fn run(license: &[u8], root_key: &[u8; 32]) -> Result<(), licet_verifier::Error<'static>> {
+//! let roots = [TrustedRoot::from_bytes(root_key)?];
+//! let device = Device::new("acme/dist-7/dealer-3/complex-12/bldg-2", 1_790_000_000)
+//!     .expect("a valid group id");
+//! # let license: &'static [u8] = Box::leak(license.to_vec().into_boxed_slice());
+//! let license = UnverifiedLicense::parse(license)?.verify(&roots, &device)?;
+//! let sip = license.quota(licet_verifier::QuotaName::from_name("sip_numbers"));
+//! # let _ = sip; Ok(()) }
+//! ```
+//!
+//! # What is checked
+//!
+//! For every link, root-most first (`docs/FORMAT.md`, `docs/SEMANTICS.md`):
+//! the form (canonical CBOR, known keys, every size limit); the signer (the
+//! root link by a trusted root chosen by `kid`, every other link by the key
+//! its parent names in `cnf`); the Ed25519 signature over the exact bytes
+//! received; the parent serial and issuer; the subject inside the issuer's
+//! subtree; validity at `now`; and that every limit only narrows: validity
+//! window, delegation depth, tier, kind, quotas, features, role grants and
+//! device binding. Then the license must serve the device's group (its own
+//! or an ancestor: licenses cannot move sideways) and, when bound, its id.
+//!
+//! # Why `verify_strict`
+//!
+//! Ed25519 as specified admits several valid signatures for one message and
+//! key (non-canonical `S`, small-order components of `R` and `A`), and
+//! libraries disagree on which of those edge cases to accept. `verify_strict`
+//! (ed25519-dalek) rejects non-canonical `S`, small-order `R` and small-order
+//! public keys, so a license has one valid signature, weak keys are refused,
+//! and the Wycheproof vectors pass as expected. licet's own signer never
+//! produces anything strict verification would refuse.
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | (none) | everything; the crate has no optional features |
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::as_conversions
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+mod error;
+mod verified;
+
+pub use error::Error;
+pub use licet_common::{self as format, DecodeError, Group, Kind, Quota, QuotaName, Tier};
+pub use verified::{DEFAULT_REMIND_SECONDS, VerifiedLicense};
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use licet_common::claims::Names;
+use licet_common::kid::{KID_LEN, kid};
+use licet_common::limits::MAX_LICENSE_BYTES;
+use licet_common::link::{Link, MAX_SIG_STRUCTURE_BYTES};
+use licet_common::{Container, armor};
+
+/// A trusted root key: an Ed25519 public key and its key id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrustedRoot {
+    key: VerifyingKey,
+    kid: [u8; KID_LEN],
+}
+
+impl TrustedRoot {
+    /// A trusted root from its 32-byte Ed25519 public key. Rejects invalid
+    /// and small-order (weak) keys.
+    pub fn from_bytes(public_key: &[u8; 32]) -> Result<Self, Error<'static>> {
+        let key = VerifyingKey::from_bytes(public_key).map_err(|_| Error::InvalidRootKey)?;
+        if key.is_weak() {
+            return Err(Error::InvalidRootKey);
+        }
+        Ok(Self {
+            key,
+            kid: kid(public_key),
+        })
+    }
+
+    /// The root's key id.
+    pub fn kid(&self) -> &[u8; KID_LEN] {
+        &self.kid
+    }
+}
+
+/// The device a license is checked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Device<'a> {
+    /// The device's group (e.g. its building).
+    pub group: Group<'a>,
+    /// The device's own id, for device-bound licenses.
+    pub device_id: Option<&'a str>,
+    /// The time, UNIX seconds.
+    pub now: u64,
+}
+
+impl<'a> Device<'a> {
+    /// A device in `group` at time `now`, without a device id. Fails when
+    /// `group` is not a valid group id.
+    pub fn new(group: &'a str, now: u64) -> Result<Self, licet_common::group::GroupError> {
+        Ok(Self {
+            group: Group::parse(group)?,
+            device_id: None,
+            now,
+        })
+    }
+
+    /// The same device, with a device id.
+    pub fn with_device_id(self, device_id: &'a str) -> Self {
+        Self {
+            device_id: Some(device_id),
+            ..self
+        }
+    }
+}
+
+/// Decodes the text armor into `buf` when `input` is armored, else returns
+/// `input` itself: either way, the binary license.
+pub fn dearmor<'b>(input: &'b [u8], buf: &'b mut [u8; MAX_LICENSE_BYTES]) -> Result<&'b [u8], Error<'static>> {
+    if armor::is_armored(input) {
+        if input.len() > licet_common::limits::MAX_ARMOR_BYTES {
+            return Err(Error::Decode(DecodeError::new(
+                licet_common::limits::MAX_ARMOR_BYTES,
+                licet_common::DecodeErrorKind::TooLarge {
+                    what: "armored license file",
+                    limit: licet_common::limits::MAX_ARMOR_BYTES,
+                },
+            )));
+        }
+        Ok(armor::decode(input, buf)?)
+    } else {
+        Ok(input)
+    }
+}
+
+/// A license that has been decoded but not verified. It shows what the
+/// license says, for support tooling; it grants nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct UnverifiedLicense<'a> {
+    container: Container<'a>,
+}
+
+impl<'a> UnverifiedLicense<'a> {
+    /// Decodes a binary license file (see [`dearmor`] for the text form).
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, Error<'a>> {
+        Ok(Self {
+            container: Container::decode(bytes)?,
+        })
+    }
+
+    /// The links as decoded, root-most first. Nothing in them is verified.
+    pub fn links(&self) -> impl DoubleEndedIterator<Item = &Link<'a>> + '_ {
+        self.container.links()
+    }
+
+    /// Number of links.
+    pub fn len(&self) -> usize {
+        self.container.len()
+    }
+
+    /// Always false: a license has at least one link.
+    pub fn is_empty(&self) -> bool {
+        self.container.is_empty()
+    }
+
+    /// Verifies the whole chain for `device` against `roots`.
+    pub fn verify(self, roots: &[TrustedRoot], device: &Device<'a>) -> Result<VerifiedLicense<'a>, Error<'a>> {
+        if roots.is_empty() {
+            return Err(Error::NoTrustedRoots);
+        }
+        let mut parent: Option<&Link<'a>> = None;
+        for (i, link) in self.container.links().enumerate() {
+            check_signature(i, link, parent, roots)?;
+            check_chain(i, link, parent)?;
+            check_time(i, link, device.now)?;
+            if parent.is_some() {
+                check_narrowing(&self.container, i, link)?;
+            }
+            parent = Some(link);
+        }
+        let leaf = self
+            .container
+            .leaf()
+            .ok_or(Error::Decode(DecodeError::new(0, licet_common::DecodeErrorKind::Missing { what: "links" })))?;
+        if !leaf.claims.sub.contains(&device.group) {
+            return Err(Error::WrongGroup {
+                licensed: leaf.claims.sub,
+                device: device.group,
+            });
+        }
+        if let Some(devices) = nearest(&self.container, self.container.len(), |c| c.devices) {
+            match device.device_id {
+                Some(id) if devices.contains(id) => {}
+                _ => return Err(Error::DeviceNotBound),
+            }
+        }
+        Ok(VerifiedLicense::new(self.container, leaf.claims))
+    }
+}
+
+/// Decodes and verifies a binary license in one step.
+pub fn verify<'a>(bytes: &'a [u8], roots: &[TrustedRoot], device: &Device<'a>) -> Result<VerifiedLicense<'a>, Error<'a>> {
+    UnverifiedLicense::parse(bytes)?.verify(roots, device)
+}
+
+/// Checks link `i`'s signer and signature: the root link against `roots`
+/// (by `kid`), any other against the key its parent delegates to.
+pub fn check_signature<'a>(
+    i: usize,
+    link: &Link<'a>,
+    parent: Option<&Link<'a>>,
+    roots: &[TrustedRoot],
+) -> Result<(), Error<'a>> {
+    let key = match parent {
+        None => {
+            roots
+                .iter()
+                .find(|r| &r.kid == link.kid)
+                .ok_or(Error::UnknownRoot { kid: *link.kid })?
+                .key
+        }
+        Some(parent) => {
+            let cnf = parent.claims.cnf.ok_or(Error::ParentCannotDelegate { link: i })?;
+            let expected = kid(cnf);
+            if &expected != link.kid {
+                return Err(Error::KidMismatch {
+                    link: i,
+                    expected,
+                    found: *link.kid,
+                });
+            }
+            let parent_index = i.saturating_sub(1);
+            let key = VerifyingKey::from_bytes(cnf).map_err(|_| Error::InvalidDelegatedKey { link: parent_index })?;
+            if key.is_weak() {
+                return Err(Error::InvalidDelegatedKey { link: parent_index });
+            }
+            key
+        }
+    };
+    let mut buf = [0u8; MAX_SIG_STRUCTURE_BYTES];
+    let msg = link
+        .sig_structure(&mut buf)
+        .map_err(|_| Error::BadSignature { link: i })?;
+    let signature = Signature::from_bytes(link.signature);
+    key.verify_strict(msg, &signature)
+        .map_err(|_| Error::BadSignature { link: i })
+}
+
+/// Checks that link `i` is chained to `parent`: the parent's serial, the
+/// parent's subject as issuer, the subject inside the issuer's subtree.
+pub fn check_chain<'a>(i: usize, link: &Link<'a>, parent: Option<&Link<'a>>) -> Result<(), Error<'a>> {
+    let c = &link.claims;
+    match parent {
+        None if c.parent.is_some() => return Err(Error::RootHasParent),
+        None => {}
+        Some(p) => {
+            if p.claims.cnf.is_none() {
+                return Err(Error::ParentCannotDelegate { link: i });
+            }
+            if c.parent != Some(p.claims.serial) {
+                return Err(Error::WrongParent { link: i });
+            }
+            if c.iss != p.claims.sub {
+                return Err(Error::IssuerMismatch {
+                    link: i,
+                    expected: p.claims.sub,
+                    found: c.iss,
+                });
+            }
+        }
+    }
+    if !c.iss.contains(&c.sub) {
+        return Err(Error::OutsideNamespace {
+            link: i,
+            issuer: c.iss,
+            subject: c.sub,
+        });
+    }
+    Ok(())
+}
+
+/// Checks that link `i` is valid at `now`: `nbf <= now < exp`.
+pub fn check_time<'a>(i: usize, link: &Link<'a>, now: u64) -> Result<(), Error<'a>> {
+    let c = &link.claims;
+    if now < c.nbf {
+        return Err(Error::NotYetValid {
+            link: i,
+            now,
+            not_before: c.nbf,
+        });
+    }
+    match c.exp {
+        Some(exp) if now >= exp => Err(Error::Expired {
+            link: i,
+            now,
+            not_after: exp,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The value the links before `upto` state for something, nearest first
+/// (the leaf-most statement wins: every statement narrows the one above).
+fn nearest<'a, T>(container: &Container<'a>, upto: usize, get: impl Fn(&licet_common::Claims<'a>) -> Option<T>) -> Option<T> {
+    (0..upto)
+        .rev()
+        .filter_map(|j| container.link(j))
+        .find_map(|l| get(&l.claims))
+}
+
+/// Checks that link `i` (not the root) only narrows what the links above grant.
+pub fn check_narrowing<'a>(container: &Container<'a>, i: usize, link: &Link<'a>) -> Result<(), Error<'a>> {
+    let Some(parent) = i.checked_sub(1).and_then(|p| container.link(p)) else {
+        return Ok(());
+    };
+    let (c, p) = (&link.claims, &parent.claims);
+    // Validity window inside the parent's.
+    let exp_ok = match (c.exp, p.exp) {
+        (_, None) => true,
+        (Some(e), Some(pe)) => e <= pe,
+        (None, Some(_)) => false,
+    };
+    if c.nbf < p.nbf || !exp_ok {
+        return Err(Error::WindowWidened {
+            link: i,
+            window: (c.nbf, c.exp),
+            parent: (p.nbf, p.exp),
+        });
+    }
+    // Depth strictly decreases, and a parent at 0 has no children.
+    if p.depth == 0 || c.depth >= p.depth {
+        return Err(Error::DepthExceeded {
+            link: i,
+            parent: p.depth,
+            depth: c.depth,
+        });
+    }
+    if c.tier > p.tier {
+        return Err(Error::TierRaised {
+            link: i,
+            parent: p.tier,
+            tier: c.tier,
+        });
+    }
+    if p.kind == Kind::AddOn && c.kind != Kind::AddOn {
+        return Err(Error::KindWidened { link: i });
+    }
+    for (name, requested) in c.quotas.iter() {
+        let granted = nearest(container, i, |a| a.quotas.get(name));
+        if !granted.is_some_and(|g| requested.within(g)) {
+            return Err(Error::QuotaRaised {
+                link: i,
+                name,
+                parent: granted,
+                requested,
+            });
+        }
+    }
+    let parent_features = nearest(container, i, |a| a.features).unwrap_or(Names::EMPTY);
+    if let Some(features) = c.features {
+        if let Some(feature) = features.iter().find(|f| !parent_features.contains(f)) {
+            return Err(Error::FeatureNotGranted { link: i, feature });
+        }
+    }
+    for (role, grants) in c.roles.iter() {
+        let parent_grants = nearest(container, i, |a| a.roles.get(role)).unwrap_or(Names::EMPTY);
+        if let Some(feature) = grants
+            .iter()
+            .find(|f| !parent_features.contains(f) && !parent_grants.contains(f))
+        {
+            return Err(Error::RoleGrantNotAllowed { link: i, role, feature });
+        }
+    }
+    if let (Some(devices), Some(parent_devices)) = (c.devices, nearest(container, i, |a| a.devices)) {
+        if let Some(device) = devices.iter().find(|d| !parent_devices.contains(d)) {
+            return Err(Error::DevicesWidened { link: i, device });
+        }
+    }
+    Ok(())
+}
