@@ -266,6 +266,40 @@ impl<'b> Cursor<'b> {
         Ok(())
     }
 
+    /// Reads one scalar item (integer, byte or text string, simple value), or
+    /// a tag on one, skipping its value. Arrays and maps are refused: this is
+    /// for header values the format does not interpret, and reading them must
+    /// not recurse.
+    pub fn scalar(&mut self, max_len: usize) -> Result<(), DecodeError> {
+        let mut tags = 0u8;
+        loop {
+            let head = self.peek_head()?;
+            match head.major {
+                MAJOR_UINT | MAJOR_NINT => {
+                    self.dec.skip().map_err(|e| self.map_err(self.dec.position(), &e))?;
+                }
+                MAJOR_BYTES => {
+                    self.bytes(max_len, "header value")?;
+                }
+                MAJOR_TEXT => {
+                    self.text(max_len, "header value")?;
+                }
+                MAJOR_TAG if tags < 1 => {
+                    tags = tags.saturating_add(1);
+                    self.tag()?;
+                    continue;
+                }
+                MAJOR_SIMPLE => {
+                    self.dec.skip().map_err(|e| self.map_err(self.dec.position(), &e))?;
+                }
+                _ => {
+                    return Err(self.err(DecodeErrorKind::UnexpectedType { expected: "a scalar header value" }));
+                }
+            }
+            return Ok(());
+        }
+    }
+
     /// Position in this cursor's buffer (not the file): used with [`Self::slice_from`].
     pub fn position(&self) -> usize {
         self.dec.position()

@@ -38,9 +38,36 @@ pub struct Link<'a> {
     pub claims: Claims<'a>,
 }
 
-impl<'a> Link<'a> {
-    /// Decodes one link from `c`.
-    pub fn decode(c: &mut Cursor<'a>) -> Result<Self, DecodeError> {
+/// A COSE_Sign1 structure (RFC 9052 §4.2) as received, before any
+/// licet-specific check: the tag, four members, and a 64-byte signature.
+/// Header contents are not interpreted here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sign1<'a> {
+    /// Offset of the structure in the input.
+    pub offset: usize,
+    /// The protected header bytes (`bstr .cbor header_map`), as signed.
+    pub protected: &'a [u8],
+    /// Offset of the protected header's first byte in the input.
+    pub protected_offset: usize,
+    /// The raw unprotected header map.
+    pub unprotected: &'a [u8],
+    /// The payload bytes, as signed.
+    pub payload: &'a [u8],
+    /// Offset of the payload's first byte in the input.
+    pub payload_offset: usize,
+    /// Offset of the payload's bstr head in the input.
+    pub payload_head: usize,
+    /// The signature.
+    pub signature: &'a [u8; 64],
+    /// The whole structure, tag included.
+    pub bytes: &'a [u8],
+}
+
+impl<'a> Sign1<'a> {
+    /// Decodes a tagged COSE_Sign1 whose unprotected header has at most
+    /// `max_unprotected` entries (read generically: integer or text labels,
+    /// values of any non-float type, no nesting deeper than one level).
+    pub fn decode(c: &mut Cursor<'a>, max_unprotected: usize) -> Result<Self, DecodeError> {
         let offset = c.offset();
         let start = c.position();
         let tag_off = c.offset();
@@ -51,13 +78,22 @@ impl<'a> Link<'a> {
         if c.array(4, "COSE_Sign1")? != 4 {
             return Err(DecodeError::new(arr_off, DecodeErrorKind::Missing { what: "COSE_Sign1 member" }));
         }
-        let prot_off = c.offset();
         let protected = c.bytes(MAX_PROTECTED_BYTES, "protected header")?;
-        let kid = decode_protected(protected, prot_off.saturating_add(1))?;
-        let unprot_off = c.offset();
-        if c.map(0, "unprotected header (must be empty)")? != 0 {
-            return Err(DecodeError::new(unprot_off, DecodeErrorKind::InvalidValue { what: "unprotected header" }));
+        let protected_offset = c.offset().saturating_sub(protected.len());
+        let unprot_start = c.position();
+        let n = c.map(max_unprotected, "unprotected header")?;
+        let mut prev = None;
+        for _ in 0..n {
+            let at = c.position();
+            if c.peek_is_text() {
+                c.text(MAX_PROTECTED_BYTES, "header label")?;
+            } else {
+                c.int()?;
+            }
+            c.check_order(at, &mut prev)?;
+            c.scalar(MAX_PAYLOAD_BYTES)?;
         }
+        let unprotected = c.slice_from(unprot_start)?;
         let payload_head = c.offset();
         let payload = c.bytes(MAX_PAYLOAD_BYTES, "payload")?;
         let payload_offset = c.offset().saturating_sub(payload.len());
@@ -66,18 +102,42 @@ impl<'a> Link<'a> {
             .bytes(64, "signature")?
             .try_into()
             .map_err(|_| DecodeError::new(sig_off, DecodeErrorKind::InvalidValue { what: "signature length" }))?;
-        let claims = Claims::decode(payload, payload_offset).map_err(|e| {
-            // An empty payload has no item to point at: point at its head.
-            if payload.is_empty() { DecodeError { offset: payload_head, ..e } } else { e }
-        })?;
         Ok(Self {
             offset,
-            bytes: c.slice_from(start)?,
             protected,
-            kid,
+            protected_offset,
+            unprotected,
             payload,
             payload_offset,
+            payload_head,
             signature,
+            bytes: c.slice_from(start)?,
+        })
+    }
+
+    /// Writes the Sig_structure this signature covers into `buf`.
+    pub fn sig_structure<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8], SigStructureTooLarge> {
+        write_sig_structure(self.protected, self.payload, buf)
+    }
+}
+
+impl<'a> Link<'a> {
+    /// Decodes one link from `c`.
+    pub fn decode(c: &mut Cursor<'a>) -> Result<Self, DecodeError> {
+        let s = Sign1::decode(c, 0)?;
+        let kid = decode_protected(s.protected, s.protected_offset)?;
+        let claims = Claims::decode(s.payload, s.payload_offset).map_err(|e| {
+            // An empty payload has no item to point at: point at its head.
+            if s.payload.is_empty() { DecodeError { offset: s.payload_head, ..e } } else { e }
+        })?;
+        Ok(Self {
+            offset: s.offset,
+            bytes: s.bytes,
+            protected: s.protected,
+            kid,
+            payload: s.payload,
+            payload_offset: s.payload_offset,
+            signature: s.signature,
             claims,
         })
     }

@@ -1,1 +1,64 @@
-fn main(){}
+//! `licet`: the issuer and support tool for licet offline licenses.
+
+mod cli;
+mod cmd;
+mod describe;
+mod error;
+mod files;
+mod output;
+mod time;
+
+use clap::{CommandFactory, Parser};
+use cli::{Cli, Command, KeyCommand};
+use error::{EXIT_USAGE, Result};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Runs one parsed command line; returns the exit code.
+pub(crate) fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    match &cli.command {
+        Command::Key(KeyCommand::Generate(a)) => cmd::key::generate(a, out, err).map(|()| 0),
+        Command::Key(KeyCommand::Export(a)) => cmd::key::export(a, out).map(|()| 0),
+        Command::Issue(a) => cmd::issue::run(a, out).map(|()| 0),
+        Command::Inspect(a) => cmd::inspect::run(a, out),
+        Command::Verify(a) => cmd::verify::run(a, out, err),
+        Command::Demo(a) => cmd::demo::run(a, out, err).map(|()| 0),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "licet", out);
+            Ok(0)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(out)?;
+            Ok(0)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let result = dispatch(&cli, &mut out, &mut err).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if e.broken_pipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = out.flush();
+            let _ = writeln!(err, "error: {}", e.message);
+            let _ = writeln!(err, "hint: {}", e.hint);
+            ExitCode::from(e.code)
+        }
+    }
+}

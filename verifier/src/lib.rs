@@ -264,9 +264,28 @@ pub fn check_signature<'a>(
     let msg = link
         .sig_structure(&mut buf)
         .map_err(|_| Error::BadSignature { link: i })?;
-    let signature = Signature::from_bytes(link.signature);
-    key.verify_strict(msg, &signature)
-        .map_err(|_| Error::BadSignature { link: i })
+    if ed25519_verify(&key, msg, link.signature) {
+        Ok(())
+    } else {
+        Err(Error::BadSignature { link: i })
+    }
+}
+
+/// The one Ed25519 check of the crate: `verify_strict` (see the crate docs
+/// for why strict).
+fn ed25519_verify(key: &VerifyingKey, msg: &[u8], signature: &[u8; 64]) -> bool {
+    key.verify_strict(msg, &Signature::from_bytes(signature)).is_ok()
+}
+
+/// Checks an Ed25519 signature from raw bytes exactly as license links are
+/// checked: the key must decode and not be of small order, and the signature
+/// must pass `verify_strict`. Exposed for conformance tests (Wycheproof,
+/// RFC 8032) and for the footprint floor measurement.
+pub fn verify_signature(public_key: &[u8; 32], msg: &[u8], signature: &[u8; 64]) -> bool {
+    match VerifyingKey::from_bytes(public_key) {
+        Ok(key) if !key.is_weak() => ed25519_verify(&key, msg, signature),
+        _ => false,
+    }
 }
 
 /// Checks that link `i` is chained to `parent`: the parent's serial, the
@@ -331,12 +350,37 @@ fn nearest<'a, T>(container: &Container<'a>, upto: usize, get: impl Fn(&licet_co
         .find_map(|l| get(&l.claims))
 }
 
-/// Checks that link `i` (not the root) only narrows what the links above grant.
+/// Checks that link `i` (not the root) only narrows what the links above
+/// grant; the first violation is the error.
 pub fn check_narrowing<'a>(container: &Container<'a>, i: usize, link: &Link<'a>) -> Result<(), Error<'a>> {
+    let mut first = None;
+    each_narrowing_violation(container, i, link, &mut |e| {
+        first = Some(e);
+        false
+    });
+    first.map_or(Ok(()), Err)
+}
+
+/// Reports every way link `i` widens what the links above grant, in a fixed
+/// order, to `report`, which returns `false` to stop early. Support tooling
+/// uses it to list all problems; the device stops at the first.
+pub fn each_narrowing_violation<'a>(
+    container: &Container<'a>,
+    i: usize,
+    link: &Link<'a>,
+    report: &mut dyn FnMut(Error<'a>) -> bool,
+) {
     let Some(parent) = i.checked_sub(1).and_then(|p| container.link(p)) else {
-        return Ok(());
+        return;
     };
     let (c, p) = (&link.claims, &parent.claims);
+    macro_rules! fail {
+        ($e:expr) => {
+            if !report($e) {
+                return;
+            }
+        };
+    }
     // Validity window inside the parent's.
     let exp_ok = match (c.exp, p.exp) {
         (_, None) => true,
@@ -344,7 +388,7 @@ pub fn check_narrowing<'a>(container: &Container<'a>, i: usize, link: &Link<'a>)
         (None, Some(_)) => false,
     };
     if c.nbf < p.nbf || !exp_ok {
-        return Err(Error::WindowWidened {
+        fail!(Error::WindowWidened {
             link: i,
             window: (c.nbf, c.exp),
             parent: (p.nbf, p.exp),
@@ -352,26 +396,26 @@ pub fn check_narrowing<'a>(container: &Container<'a>, i: usize, link: &Link<'a>)
     }
     // Depth strictly decreases, and a parent at 0 has no children.
     if p.depth == 0 || c.depth >= p.depth {
-        return Err(Error::DepthExceeded {
+        fail!(Error::DepthExceeded {
             link: i,
             parent: p.depth,
             depth: c.depth,
         });
     }
     if c.tier > p.tier {
-        return Err(Error::TierRaised {
+        fail!(Error::TierRaised {
             link: i,
             parent: p.tier,
             tier: c.tier,
         });
     }
     if p.kind == Kind::AddOn && c.kind != Kind::AddOn {
-        return Err(Error::KindWidened { link: i });
+        fail!(Error::KindWidened { link: i });
     }
     for (name, requested) in c.quotas.iter() {
         let granted = nearest(container, i, |a| a.quotas.get(name));
         if !granted.is_some_and(|g| requested.within(g)) {
-            return Err(Error::QuotaRaised {
+            fail!(Error::QuotaRaised {
                 link: i,
                 name,
                 parent: granted,
@@ -381,23 +425,22 @@ pub fn check_narrowing<'a>(container: &Container<'a>, i: usize, link: &Link<'a>)
     }
     let parent_features = nearest(container, i, |a| a.features).unwrap_or(Names::EMPTY);
     if let Some(features) = c.features {
-        if let Some(feature) = features.iter().find(|f| !parent_features.contains(f)) {
-            return Err(Error::FeatureNotGranted { link: i, feature });
+        for feature in features.iter().filter(|f| !parent_features.contains(f)) {
+            fail!(Error::FeatureNotGranted { link: i, feature });
         }
     }
     for (role, grants) in c.roles.iter() {
         let parent_grants = nearest(container, i, |a| a.roles.get(role)).unwrap_or(Names::EMPTY);
-        if let Some(feature) = grants
+        for feature in grants
             .iter()
-            .find(|f| !parent_features.contains(f) && !parent_grants.contains(f))
+            .filter(|f| !parent_features.contains(f) && !parent_grants.contains(f))
         {
-            return Err(Error::RoleGrantNotAllowed { link: i, role, feature });
+            fail!(Error::RoleGrantNotAllowed { link: i, role, feature });
         }
     }
     if let (Some(devices), Some(parent_devices)) = (c.devices, nearest(container, i, |a| a.devices)) {
-        if let Some(device) = devices.iter().find(|d| !parent_devices.contains(d)) {
-            return Err(Error::DevicesWidened { link: i, device });
+        for device in devices.iter().filter(|d| !parent_devices.contains(d)) {
+            fail!(Error::DevicesWidened { link: i, device });
         }
     }
-    Ok(())
 }

@@ -1,0 +1,198 @@
+//! Command-line definitions. Completions and the man page are generated
+//! from these same definitions (`licet completions`, `licet man`).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Offline licenses for building-intercom networks: mint signed license
+/// chains, inspect them, and verify them as a panel would.
+#[derive(Debug, Parser)]
+#[command(name = "licet", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate and export signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Mint a license: a new link signed with your key, appended to your parent license.
+    Issue(IssueArgs),
+    /// Show what a license file says and what is wrong with it (no keys needed).
+    Inspect(InspectArgs),
+    /// Verify a license as a panel would: exit 0 valid, 1 rejected, 2 usage or I/O error.
+    Verify(VerifyArgs),
+    /// Build and verify a whole example hierarchy, printing every command it runs.
+    Demo(DemoArgs),
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generate an Ed25519 key pair: STEM.key (secret, PKCS#8) and STEM.pub (public, SPKI).
+    Generate(KeyGenerateArgs),
+    /// Print a public key as a constant to paste into firmware as a trust root.
+    Export(KeyExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    /// Read the passphrase from this file (first line). Else LICET_PASSPHRASE, else a prompt.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// Path stem: writes STEM.key and STEM.pub.
+    #[arg(long, value_name = "STEM")]
+    pub out: PathBuf,
+    /// Store the secret key without a passphrase.
+    #[arg(long)]
+    pub unencrypted: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+    /// Replace existing key files (the old key is lost).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormatArg {
+    Hex,
+    Rust,
+    C,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyExportArgs {
+    /// The public key file (STEM.pub).
+    pub public_key: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "hex")]
+    pub format: ExportFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TierArg {
+    Trial,
+    Basic,
+    Plus,
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// Your secret key. Without --parent it is a root key; with --parent it must be the key the parent delegates to.
+    #[arg(long, value_name = "K.key")]
+    pub key: PathBuf,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+    /// The license you mint under; the new license holds its chain plus the new link.
+    #[arg(long, value_name = "P.lic")]
+    pub parent: Option<PathBuf>,
+    /// The group the new license is for, e.g. acme/dist-7/dealer-3.
+    #[arg(long, value_name = "GROUP")]
+    pub subject: String,
+    /// Root licenses only: the issuing group (default: the subject's first segment).
+    #[arg(long, value_name = "GROUP")]
+    pub issuer: Option<String>,
+    /// Let the subject mint further licenses with this public key.
+    #[arg(long, value_name = "CHILD.pub")]
+    pub delegate: Option<PathBuf>,
+    /// Tier (default: the parent's; plus for a root license).
+    #[arg(long, value_enum)]
+    pub tier: Option<TierArg>,
+    /// Mint an add-on that enhances a base license instead of a base license.
+    #[arg(long)]
+    pub addon: bool,
+    /// A quota, NAME=N or NAME=unlimited (repeatable). Unstated quotas are inherited.
+    #[arg(long = "quota", value_name = "NAME=N")]
+    pub quotas: Vec<String>,
+    /// A feature (repeatable). Stating any narrows the features to those stated.
+    #[arg(long = "feature", value_name = "NAME")]
+    pub features: Vec<String>,
+    /// Extra features for a role, ROLE=F1,F2 (repeatable).
+    #[arg(long = "role", value_name = "ROLE=F1,F2")]
+    pub roles: Vec<String>,
+    /// Bind the license to a device id (repeatable).
+    #[arg(long = "device", value_name = "ID")]
+    pub devices: Vec<String>,
+    /// Valid from (RFC 3339, YYYY-MM-DD, now, or +N[smhdwy]); default now.
+    #[arg(long, value_name = "TIME")]
+    pub not_before: Option<String>,
+    /// Valid until (RFC 3339, YYYY-MM-DD, or +N[smhdwy]); default no end date (or the parent's end).
+    #[arg(long, value_name = "TIME")]
+    pub expires: Option<String>,
+    /// How many more levels the subject may mint below it (needs --delegate).
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u8>,
+    /// Warn this long before expiry, e.g. 30d (default 30d).
+    #[arg(long, value_name = "DURATION")]
+    pub remind: Option<String>,
+    /// Output file.
+    #[arg(long, value_name = "OUT.lic")]
+    pub out: PathBuf,
+    /// Write binary CBOR instead of the text armor.
+    #[arg(long)]
+    pub binary: bool,
+    /// Replace OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Time to use as "now" (for tests and back-dating checks).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// License file (text or binary).
+    pub file: PathBuf,
+    /// Check signatures against this trusted root (repeatable).
+    #[arg(long, value_name = "ROOT.pub")]
+    pub trust: Vec<PathBuf>,
+    /// Check the license for a device in this group.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Time to check at (default now).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Machine-readable output (documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// License file (text or binary).
+    pub file: PathBuf,
+    /// Trusted root public key (repeatable, for key rotation).
+    #[arg(long, value_name = "ROOT.pub", required = true)]
+    pub trust: Vec<PathBuf>,
+    /// The device's group.
+    #[arg(long, value_name = "GROUP")]
+    pub group: String,
+    /// The device's id, for device-bound licenses.
+    #[arg(long, value_name = "ID")]
+    pub device_id: Option<String>,
+    /// Time to verify at (default now).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Machine-readable output (documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder to build the example in (default: a new temporary folder, kept).
+    #[arg(long, value_name = "D")]
+    pub dir: Option<PathBuf>,
+}

@@ -1,0 +1,55 @@
+//! `licet key generate` and `licet key export`.
+
+use crate::cli::{ExportFormatArg, KeyExportArgs, KeyGenerateArgs};
+use crate::error::{CliError, Result};
+use crate::files::passphrase;
+use crate::output::{hex, safe};
+use std::io::Write;
+
+pub fn generate(args: &KeyGenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    let (secret_path, public_path) = licet_keys::key_paths(&args.out);
+    if !args.force {
+        for p in [&secret_path, &public_path] {
+            if p.exists() {
+                return Err(licet_keys::KeyError::Exists { path: p.clone() }.into());
+            }
+        }
+    }
+    let pass = if args.unencrypted {
+        None
+    } else {
+        let p = passphrase(args.passphrase.passphrase_file.as_deref(), "Passphrase for the new key: ")?;
+        let Some(p) = p else {
+            return Err(CliError::usage(
+                "no passphrase for the new key",
+                "give one with --passphrase-file FILE or LICET_PASSPHRASE, run in a terminal to be asked, or pass --unencrypted",
+            ));
+        };
+        Some(p)
+    };
+    let key = licet_keys::generate()?;
+    let (secret_path, public_path) =
+        licet_keys::write_key_pair(&args.out, &key, pass.as_ref().map(|p| p.as_slice()), args.force)?;
+    let kid = hex(&licet_keys::kid(key.verifying_key().as_bytes()));
+    writeln!(out, "key id {kid}")?;
+    writeln!(out, "secret key  {}{}", safe(&secret_path.display().to_string()), if pass.is_some() { " (encrypted)" } else { " (NOT encrypted)" })?;
+    writeln!(out, "public key  {}", safe(&public_path.display().to_string()))?;
+    writeln!(
+        err,
+        "next: mint a root license with\n  licet issue --key {} --subject VENDOR/GROUP --delegate CHILD.pub --out GROUP.lic\nor give {} to your parent to be delegated to",
+        safe(&secret_path.display().to_string()),
+        safe(&public_path.display().to_string())
+    )?;
+    Ok(())
+}
+
+pub fn export(args: &KeyExportArgs, out: &mut dyn Write) -> Result<()> {
+    let key = licet_keys::read_public_key(&args.public_key)?;
+    let format = match args.format {
+        ExportFormatArg::Hex => licet_keys::ExportFormat::Hex,
+        ExportFormatArg::Rust => licet_keys::ExportFormat::Rust,
+        ExportFormatArg::C => licet_keys::ExportFormat::C,
+    };
+    write!(out, "{}", licet_keys::export(&key, format))?;
+    Ok(())
+}

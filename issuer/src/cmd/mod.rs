@@ -1,0 +1,5 @@
+pub mod demo;
+pub mod inspect;
+pub mod issue;
+pub mod key;
+pub mod verify;

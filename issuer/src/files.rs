@@ -1,0 +1,82 @@
+//! Reading and writing license and key files.
+
+use crate::error::{CliError, Result, io_error};
+use licet_common::limits::{MAX_ARMOR_BYTES, MAX_LICENSE_BYTES};
+use licet_verifier::{TrustedRoot, dearmor};
+use std::io::Read;
+use std::path::Path;
+use zeroize::Zeroizing;
+
+/// Reads a license file (text armor or binary) and returns the binary bytes.
+/// Armor errors are reported here; CBOR errors when decoding.
+pub fn read_license(path: &Path) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, "read", &e))?;
+    let mut raw = Vec::new();
+    let cap = u64::try_from(MAX_ARMOR_BYTES).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(cap).read_to_end(&mut raw).map_err(|e| io_error(path, "read", &e))?;
+    let shown = crate::output::safe(&path.display().to_string());
+    let mut buf = [0u8; MAX_LICENSE_BYTES];
+    let bytes = dearmor(&raw, &mut buf).map_err(|e| {
+        CliError::rejected(
+            format!("{shown}: {e}"),
+            "the file is damaged or not a licet license; ask its issuer for a fresh copy",
+        )
+    })?;
+    if bytes.len() > MAX_LICENSE_BYTES {
+        return Err(CliError::rejected(
+            format!("{shown}: {} bytes is over the {MAX_LICENSE_BYTES}-byte limit of a license file", raw.len()),
+            "this is not a licet license, or it is damaged",
+        ));
+    }
+    Ok(bytes.to_vec())
+}
+
+/// Reads trusted root public keys.
+pub fn read_roots(paths: &[std::path::PathBuf]) -> Result<Vec<TrustedRoot>> {
+    paths
+        .iter()
+        .map(|p| {
+            let key = licet_keys::read_public_key(p)?;
+            TrustedRoot::from_bytes(key.as_bytes()).map_err(|e| {
+                CliError::usage(format!("{}: {e}", crate::output::safe(&p.display().to_string())), "pass the vendor's root public key")
+            })
+        })
+        .collect()
+}
+
+/// The passphrase for a secret key: --passphrase-file, else LICET_PASSPHRASE,
+/// else a prompt without echo when stdin is a terminal.
+pub fn passphrase(file: Option<&Path>, prompt: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    if let Some(path) = file {
+        let text = Zeroizing::new(std::fs::read(path).map_err(|e| io_error(path, "read passphrase file", &e))?);
+        let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            return Err(CliError::usage(
+                format!("passphrase file {} is empty", crate::output::safe(&path.display().to_string())),
+                "put the passphrase on the file's first line",
+            ));
+        }
+        return Ok(Some(Zeroizing::new(line.to_vec())));
+    }
+    if let Some(v) = std::env::var_os("LICET_PASSPHRASE") {
+        let v = Zeroizing::new(v.into_encoded_bytes());
+        if !v.is_empty() {
+            return Ok(Some(Zeroizing::new(v.to_vec())));
+        }
+    }
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password(prompt).map_err(|e| CliError::usage(format!("cannot read the passphrase: {e}"), "use --passphrase-file FILE or LICET_PASSPHRASE"))?;
+        return Ok(Some(Zeroizing::new(p.into_bytes())));
+    }
+    Ok(None)
+}
+
+/// Writes `bytes` to `path` whole or not at all.
+pub fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    licet_keys::fs::write_atomic(path, bytes, 0o644, force).map_err(|e| match e {
+        licet_keys::KeyError::Io { path, source } => io_error(&path, "write", &source),
+        other => CliError::from(other),
+    })
+}
