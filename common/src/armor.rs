@@ -44,13 +44,19 @@ pub fn decode<'o>(text: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], DecodeErro
         }
     };
     if first.1 != BEGIN.as_bytes() {
-        return Err(armor_err(first.0, "first line is not -----BEGIN LICET LICENSE-----"));
+        return Err(armor_err(
+            first.0,
+            "first line is not -----BEGIN LICET LICENSE-----",
+        ));
     }
     let mut len = 0usize;
     let mut padded = false;
     loop {
         let Some((off, line)) = lines.next() else {
-            return Err(armor_err(text.len(), "missing -----END LICET LICENSE----- line"));
+            return Err(armor_err(
+                text.len(),
+                "missing -----END LICET LICENSE----- line",
+            ));
         };
         if line == END.as_bytes() {
             break;
@@ -59,7 +65,10 @@ pub fn decode<'o>(text: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], DecodeErro
             return Err(armor_err(off, "data after base64 padding"));
         }
         if line.is_empty() || line.len() > MAX_LINE_WIDTH || line.len() % 4 != 0 {
-            return Err(armor_err(off, "base64 line length is not a multiple of 4 up to 76"));
+            return Err(armor_err(
+                off,
+                "base64 line length is not a multiple of 4 up to 76",
+            ));
         }
         let dest = out
             .get_mut(len..)
@@ -83,7 +92,8 @@ pub fn decode<'o>(text: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], DecodeErro
     if len == 0 {
         return Err(armor_err(0, "no data between BEGIN and END"));
     }
-    out.get(..len).ok_or_else(|| armor_err(0, "license larger than the buffer"))
+    out.get(..len)
+        .ok_or_else(|| armor_err(0, "license larger than the buffer"))
 }
 
 /// Lines of `text` with their offsets, without line ends or surrounding
@@ -160,7 +170,10 @@ mod tests {
         ];
         for case in cases {
             let e = decode(case.as_bytes(), &mut buf).unwrap_err();
-            assert!(matches!(e.kind, DecodeErrorKind::Armor { .. }), "{case:?}: {e:?}");
+            assert!(
+                matches!(e.kind, DecodeErrorKind::Armor { .. }),
+                "{case:?}: {e:?}"
+            );
         }
         let mut small = [0u8; 4];
         assert!(decode(good.as_bytes(), &mut small).is_err());

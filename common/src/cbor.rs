@@ -97,7 +97,9 @@ impl<'b> Cursor<'b> {
             }
             _ => return Err(self.err(DecodeErrorKind::Malformed)),
         };
-        let start = pos.checked_add(1).ok_or_else(|| self.err(DecodeErrorKind::Truncated))?;
+        let start = pos
+            .checked_add(1)
+            .ok_or_else(|| self.err(DecodeErrorKind::Truncated))?;
         let end = start
             .checked_add(width)
             .ok_or_else(|| self.err(DecodeErrorKind::Truncated))?;
@@ -169,18 +171,26 @@ impl<'b> Cursor<'b> {
         let pos = self.dec.position();
         let head = self.peek_head()?;
         if head.major != MAJOR_UINT && head.major != MAJOR_NINT {
-            return Err(self.err(DecodeErrorKind::UnexpectedType { expected: "integer" }));
+            return Err(self.err(DecodeErrorKind::UnexpectedType {
+                expected: "integer",
+            }));
         }
-        self.dec
-            .i64()
-            .map_err(|_| self.err_at(pos, DecodeErrorKind::InvalidValue { what: "integer range" }))
+        self.dec.i64().map_err(|_| {
+            self.err_at(
+                pos,
+                DecodeErrorKind::InvalidValue {
+                    what: "integer range",
+                },
+            )
+        })
     }
 
     /// Reads a definite-length byte string of at most `max` bytes.
     pub fn bytes(&mut self, max: usize, what: &'static str) -> Result<&'b [u8], DecodeError> {
         let pos = self.dec.position();
         let head = self.expect_major(MAJOR_BYTES, "byte string")?;
-        check_len(head.arg, max).map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
+        check_len(head.arg, max)
+            .map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
         self.dec.bytes().map_err(|e| self.map_err(pos, &e))
     }
 
@@ -188,7 +198,8 @@ impl<'b> Cursor<'b> {
     pub fn text(&mut self, max: usize, what: &'static str) -> Result<&'b str, DecodeError> {
         let pos = self.dec.position();
         let head = self.expect_major(MAJOR_TEXT, "text string")?;
-        check_len(head.arg, max).map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
+        check_len(head.arg, max)
+            .map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
         self.dec.str().map_err(|e| self.map_err(pos, &e))
     }
 
@@ -196,7 +207,8 @@ impl<'b> Cursor<'b> {
     pub fn array(&mut self, max: usize, what: &'static str) -> Result<usize, DecodeError> {
         let pos = self.dec.position();
         let head = self.expect_major(MAJOR_ARRAY, "array")?;
-        let n = check_len(head.arg, max).map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
+        let n = check_len(head.arg, max)
+            .map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
         self.dec.array().map_err(|e| self.map_err(pos, &e))?;
         Ok(n)
     }
@@ -205,7 +217,8 @@ impl<'b> Cursor<'b> {
     pub fn map(&mut self, max: usize, what: &'static str) -> Result<usize, DecodeError> {
         let pos = self.dec.position();
         let head = self.expect_major(MAJOR_MAP, "map")?;
-        let n = check_len(head.arg, max).map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
+        let n = check_len(head.arg, max)
+            .map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
         self.dec.map().map_err(|e| self.map_err(pos, &e))?;
         Ok(n)
     }
@@ -214,7 +227,10 @@ impl<'b> Cursor<'b> {
     pub fn tag(&mut self) -> Result<u64, DecodeError> {
         let pos = self.dec.position();
         self.expect_major(MAJOR_TAG, "tag")?;
-        self.dec.tag().map(u64::from).map_err(|e| self.map_err(pos, &e))
+        self.dec
+            .tag()
+            .map(u64::from)
+            .map_err(|e| self.map_err(pos, &e))
     }
 
     /// True when the next item is `null`; does not consume anything.
@@ -233,7 +249,13 @@ impl<'b> Cursor<'b> {
 
     /// True when the next item is a text string; does not consume anything.
     pub fn peek_is_text(&self) -> bool {
-        matches!(self.peek_head(), Ok(Head { major: MAJOR_TEXT, .. }))
+        matches!(
+            self.peek_head(),
+            Ok(Head {
+                major: MAJOR_TEXT,
+                ..
+            })
+        )
     }
 
     /// Reads an integer map key that must sort after `prev` (the previous
@@ -250,7 +272,11 @@ impl<'b> Cursor<'b> {
 
     /// Compares the item just read (starting at `start`) with `prev` and
     /// records it: the bytes must be strictly greater.
-    pub fn check_order(&self, start: usize, prev: &mut Option<&'b [u8]>) -> Result<(), DecodeError> {
+    pub fn check_order(
+        &self,
+        start: usize,
+        prev: &mut Option<&'b [u8]>,
+    ) -> Result<(), DecodeError> {
         let end = self.dec.position();
         let this = self
             .dec
@@ -276,7 +302,9 @@ impl<'b> Cursor<'b> {
             let head = self.peek_head()?;
             match head.major {
                 MAJOR_UINT | MAJOR_NINT => {
-                    self.dec.skip().map_err(|e| self.map_err(self.dec.position(), &e))?;
+                    self.dec
+                        .skip()
+                        .map_err(|e| self.map_err(self.dec.position(), &e))?;
                 }
                 MAJOR_BYTES => {
                     self.bytes(max_len, "header value")?;
@@ -290,10 +318,14 @@ impl<'b> Cursor<'b> {
                     continue;
                 }
                 MAJOR_SIMPLE => {
-                    self.dec.skip().map_err(|e| self.map_err(self.dec.position(), &e))?;
+                    self.dec
+                        .skip()
+                        .map_err(|e| self.map_err(self.dec.position(), &e))?;
                 }
                 _ => {
-                    return Err(self.err(DecodeErrorKind::UnexpectedType { expected: "a scalar header value" }));
+                    return Err(self.err(DecodeErrorKind::UnexpectedType {
+                        expected: "a scalar header value",
+                    }));
                 }
             }
             return Ok(());
@@ -348,9 +380,15 @@ mod tests {
     #[test]
     fn rejects_indefinite_length() {
         let mut c = Cursor::new(&[0x9f, 0xff], 0);
-        assert_eq!(c.array(8, "a").unwrap_err().kind, DecodeErrorKind::IndefiniteLength);
+        assert_eq!(
+            c.array(8, "a").unwrap_err().kind,
+            DecodeErrorKind::IndefiniteLength
+        );
         let mut c = Cursor::new(&[0x5f, 0x41, 0x00, 0xff], 0);
-        assert_eq!(c.bytes(8, "b").unwrap_err().kind, DecodeErrorKind::IndefiniteLength);
+        assert_eq!(
+            c.bytes(8, "b").unwrap_err().kind,
+            DecodeErrorKind::IndefiniteLength
+        );
     }
 
     #[test]
@@ -358,14 +396,23 @@ mod tests {
         // A byte string that claims 2^32 bytes.
         let mut c = Cursor::new(&[0x5a, 0xff, 0xff, 0xff, 0xff], 7);
         let e = c.bytes(16, "x").unwrap_err();
-        assert_eq!(e.kind, DecodeErrorKind::TooLarge { what: "x", limit: 16 });
+        assert_eq!(
+            e.kind,
+            DecodeErrorKind::TooLarge {
+                what: "x",
+                limit: 16
+            }
+        );
         assert_eq!(e.offset, 7);
     }
 
     #[test]
     fn truncated_is_reported() {
         let mut c = Cursor::new(&[0x43, 0x01], 0);
-        assert_eq!(c.bytes(16, "x").unwrap_err().kind, DecodeErrorKind::Truncated);
+        assert_eq!(
+            c.bytes(16, "x").unwrap_err().kind,
+            DecodeErrorKind::Truncated
+        );
         let mut c = Cursor::new(&[0x19, 0x01], 0);
         assert_eq!(c.uint().unwrap_err().kind, DecodeErrorKind::Truncated);
     }

@@ -200,7 +200,10 @@ impl<'a> Names<'a> {
             let off = c.offset();
             let name = c.text(max_bytes, what)?;
             if !valid(name) {
-                return Err(DecodeError::new(off, DecodeErrorKind::InvalidValue { what }));
+                return Err(DecodeError::new(
+                    off,
+                    DecodeErrorKind::InvalidValue { what },
+                ));
             }
             c.check_order(at, &mut prev).map_err(|e| DecodeError {
                 kind: DecodeErrorKind::UnsortedOrDuplicateElement,
@@ -319,9 +322,14 @@ fn read_quota_value(c: &mut Cursor<'_>) -> Result<Quota, DecodeError> {
     }
     let off = c.offset();
     let v = c.uint_max(MAX_QUOTA_COUNT, "quota count")?;
-    u32::try_from(v)
-        .map(Quota::Count)
-        .map_err(|_| DecodeError::new(off, DecodeErrorKind::InvalidValue { what: "quota count" }))
+    u32::try_from(v).map(Quota::Count).map_err(|_| {
+        DecodeError::new(
+            off,
+            DecodeErrorKind::InvalidValue {
+                what: "quota count",
+            },
+        )
+    })
 }
 
 /// Iterator over [`Quotas`].
@@ -381,7 +389,10 @@ impl<'a> Roles<'a> {
             let off = c.offset();
             let role = c.text(MAX_NAME_BYTES, "role name")?;
             if !is_name(role) {
-                return Err(DecodeError::new(off, DecodeErrorKind::InvalidValue { what: "role name" }));
+                return Err(DecodeError::new(
+                    off,
+                    DecodeErrorKind::InvalidValue { what: "role name" },
+                ));
             }
             c.check_order(at, &mut prev)?;
             Names::decode(c, MAX_ROLE_GRANTS, MAX_NAME_BYTES, "role grants", is_name)?;
@@ -411,7 +422,14 @@ impl<'a> Iterator for RolesIter<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         self.left = self.left.checked_sub(1)?;
         let role = self.cursor.text(MAX_NAME_BYTES, "role name").ok()?;
-        let grants = Names::decode(&mut self.cursor, MAX_ROLE_GRANTS, MAX_NAME_BYTES, "role grants", is_name).ok()?;
+        let grants = Names::decode(
+            &mut self.cursor,
+            MAX_ROLE_GRANTS,
+            MAX_NAME_BYTES,
+            "role grants",
+            is_name,
+        )
+        .ok()?;
         Some((role, grants))
     }
 }
@@ -422,8 +440,9 @@ pub fn is_name(s: &str) -> bool {
     let b = s.as_bytes();
     matches!(b.first(), Some(c) if c.is_ascii_lowercase())
         && b.len() <= MAX_NAME_BYTES
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'-' | b'.'))
+        && b.iter().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'-' | b'.')
+        })
 }
 
 /// True for a valid device id: 1 to 64 bytes of printable ASCII, no space.
@@ -494,14 +513,20 @@ impl<'a> Claims<'a> {
                     let off = c.offset();
                     let s = c.bytes(MAX_SERIAL_BYTES, "cti")?;
                     if s.len() < MIN_SERIAL_BYTES {
-                        return Err(DecodeError::new(off, DecodeErrorKind::InvalidValue { what: "cti length" }));
+                        return Err(DecodeError::new(
+                            off,
+                            DecodeErrorKind::InvalidValue { what: "cti length" },
+                        ));
                     }
                     serial = Some(s);
                 }
                 CLAIM_CNF => cnf = Some(read_cnf(&mut c)?),
                 CLAIM_LICET => licet = Some(LicetClaims::decode(&mut c)?),
                 other => {
-                    return Err(DecodeError::new(key_off, DecodeErrorKind::UnknownKey { key: Some(other) }));
+                    return Err(DecodeError::new(
+                        key_off,
+                        DecodeErrorKind::UnknownKey { key: Some(other) },
+                    ));
                 }
             }
         }
@@ -511,7 +536,9 @@ impl<'a> Claims<'a> {
         let nbf = nbf.ok_or_else(|| missing("nbf"))?;
         if let Some(exp) = exp {
             if exp <= nbf {
-                return Err(c.err(DecodeErrorKind::InvalidValue { what: "exp not after nbf" }));
+                return Err(c.err(DecodeErrorKind::InvalidValue {
+                    what: "exp not after nbf",
+                }));
             }
         }
         Ok(Self {
@@ -545,26 +572,46 @@ fn read_group<'a>(c: &mut Cursor<'a>, what: &'static str) -> Result<Group<'a>, D
 fn read_cnf<'a>(c: &mut Cursor<'a>) -> Result<&'a [u8; 32], DecodeError> {
     let off = c.offset();
     if c.map(1, "cnf")? != 1 {
-        return Err(DecodeError::new(off, DecodeErrorKind::Missing { what: "cnf COSE_Key" }));
+        return Err(DecodeError::new(
+            off,
+            DecodeErrorKind::Missing {
+                what: "cnf COSE_Key",
+            },
+        ));
     }
     let mut prev = None;
     let key_off = c.offset();
     if c.int_key(&mut prev)? != CNF_COSE_KEY {
-        return Err(DecodeError::new(key_off, DecodeErrorKind::UnknownKey { key: None }));
+        return Err(DecodeError::new(
+            key_off,
+            DecodeErrorKind::UnknownKey { key: None },
+        ));
     }
     let key_map_off = c.offset();
     if c.map(3, "COSE_Key")? != 3 {
-        return Err(DecodeError::new(key_map_off, DecodeErrorKind::Missing { what: "COSE_Key kty, crv and x" }));
+        return Err(DecodeError::new(
+            key_map_off,
+            DecodeErrorKind::Missing {
+                what: "COSE_Key kty, crv and x",
+            },
+        ));
     }
     let mut prev = None;
-    let expect = |c: &mut Cursor<'a>, prev: &mut Option<&'a [u8]>, label: i64, value: i64, what: &'static str| {
+    let expect = |c: &mut Cursor<'a>,
+                  prev: &mut Option<&'a [u8]>,
+                  label: i64,
+                  value: i64,
+                  what: &'static str| {
         let off = c.offset();
         if c.int_key(prev)? != label {
             return Err(DecodeError::new(off, DecodeErrorKind::Missing { what }));
         }
         let voff = c.offset();
         if c.int()? != value {
-            return Err(DecodeError::new(voff, DecodeErrorKind::InvalidValue { what }));
+            return Err(DecodeError::new(
+                voff,
+                DecodeErrorKind::InvalidValue { what },
+            ));
         }
         Ok(())
     };
@@ -572,12 +619,20 @@ fn read_cnf<'a>(c: &mut Cursor<'a>) -> Result<&'a [u8; 32], DecodeError> {
     expect(c, &mut prev, OKP_CRV, CRV_ED25519, "COSE_Key crv (Ed25519)")?;
     let off = c.offset();
     if c.int_key(&mut prev)? != OKP_X {
-        return Err(DecodeError::new(off, DecodeErrorKind::Missing { what: "COSE_Key x" }));
+        return Err(DecodeError::new(
+            off,
+            DecodeErrorKind::Missing { what: "COSE_Key x" },
+        ));
     }
     let xoff = c.offset();
-    c.bytes(32, "COSE_Key x")?
-        .try_into()
-        .map_err(|_| DecodeError::new(xoff, DecodeErrorKind::InvalidValue { what: "COSE_Key x length" }))
+    c.bytes(32, "COSE_Key x")?.try_into().map_err(|_| {
+        DecodeError::new(
+            xoff,
+            DecodeErrorKind::InvalidValue {
+                what: "COSE_Key x length",
+            },
+        )
+    })
 }
 
 /// licet's private claims, decoded from the nested map.
@@ -613,23 +668,29 @@ impl<'a> LicetClaims<'a> {
         for _ in 0..n {
             let key_off = c.offset();
             let key = c.int_key(&mut prev)?;
-            let key = u64::try_from(key)
-                .map_err(|_| DecodeError::new(key_off, DecodeErrorKind::UnknownKey { key: Some(key) }))?;
+            let key = u64::try_from(key).map_err(|_| {
+                DecodeError::new(key_off, DecodeErrorKind::UnknownKey { key: Some(key) })
+            })?;
             match key {
                 LICET_PARENT => {
                     let off = c.offset();
                     let p = c.bytes(MAX_SERIAL_BYTES, "parent serial")?;
                     if p.len() < MIN_SERIAL_BYTES {
-                        return Err(DecodeError::new(off, DecodeErrorKind::InvalidValue { what: "parent serial length" }));
+                        return Err(DecodeError::new(
+                            off,
+                            DecodeErrorKind::InvalidValue {
+                                what: "parent serial length",
+                            },
+                        ));
                     }
                     out.parent = Some(p);
                 }
                 LICET_TIER => {
                     let off = c.offset();
-                    tier = Some(
-                        Tier::from_u64(c.uint()?)
-                            .ok_or(DecodeError::new(off, DecodeErrorKind::InvalidValue { what: "tier" }))?,
-                    );
+                    tier = Some(Tier::from_u64(c.uint()?).ok_or(DecodeError::new(
+                        off,
+                        DecodeErrorKind::InvalidValue { what: "tier" },
+                    ))?);
                 }
                 LICET_KIND => {
                     out.kind = match c.uint_max(1, "kind")? {
@@ -639,7 +700,13 @@ impl<'a> LicetClaims<'a> {
                 }
                 LICET_QUOTAS => out.quotas = Quotas::decode(c)?,
                 LICET_FEATURES => {
-                    out.features = Some(Names::decode(c, MAX_FEATURES, MAX_NAME_BYTES, "features", is_name)?)
+                    out.features = Some(Names::decode(
+                        c,
+                        MAX_FEATURES,
+                        MAX_NAME_BYTES,
+                        "features",
+                        is_name,
+                    )?)
                 }
                 LICET_ROLES => out.roles = Roles::decode(c)?,
                 LICET_DEPTH => {
@@ -658,11 +725,19 @@ impl<'a> LicetClaims<'a> {
                 }
                 LICET_REMIND => out.remind = Some(c.uint_max(MAX_TIME, "remind")?),
                 _ => {
-                    return Err(DecodeError::new(key_off, DecodeErrorKind::UnknownKey { key: Some(i64::try_from(key).unwrap_or(i64::MAX)) }));
+                    return Err(DecodeError::new(
+                        key_off,
+                        DecodeErrorKind::UnknownKey {
+                            key: Some(i64::try_from(key).unwrap_or(i64::MAX)),
+                        },
+                    ));
                 }
             }
         }
-        out.tier = tier.ok_or(DecodeError::new(map_off, DecodeErrorKind::Missing { what: "tier" }))?;
+        out.tier = tier.ok_or(DecodeError::new(
+            map_off,
+            DecodeErrorKind::Missing { what: "tier" },
+        ))?;
         Ok(out)
     }
 }

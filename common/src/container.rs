@@ -21,23 +21,39 @@ impl<'a> Container<'a> {
         if bytes.len() > MAX_LICENSE_BYTES {
             return Err(DecodeError::new(
                 MAX_LICENSE_BYTES,
-                DecodeErrorKind::TooLarge { what: "license file", limit: MAX_LICENSE_BYTES },
+                DecodeErrorKind::TooLarge {
+                    what: "license file",
+                    limit: MAX_LICENSE_BYTES,
+                },
             ));
         }
         let mut c = Cursor::new(bytes, 0);
         let off = c.offset();
         if c.array(2, "license container")? != 2 {
-            return Err(DecodeError::new(off, DecodeErrorKind::Missing { what: "container version or links" }));
+            return Err(DecodeError::new(
+                off,
+                DecodeErrorKind::Missing {
+                    what: "container version or links",
+                },
+            ));
         }
         let voff = c.offset();
         let version = c.uint()?;
         if version != CONTAINER_VERSION {
-            return Err(DecodeError::new(voff, DecodeErrorKind::UnsupportedVersion { version }));
+            return Err(DecodeError::new(
+                voff,
+                DecodeErrorKind::UnsupportedVersion { version },
+            ));
         }
         let loff = c.offset();
         let len = c.array(MAX_LINKS, "links")?;
         if len == 0 {
-            return Err(DecodeError::new(loff, DecodeErrorKind::Missing { what: "at least one link" }));
+            return Err(DecodeError::new(
+                loff,
+                DecodeErrorKind::Missing {
+                    what: "at least one link",
+                },
+            ));
         }
         let mut links = [None; MAX_LINKS];
         for slot in links.iter_mut().take(len) {

@@ -61,7 +61,9 @@ fn done(e: Enc) -> Vec<u8> {
 }
 
 /// Encodes one data item with `f` and returns its bytes.
-fn item(f: impl FnOnce(&mut Enc) -> Result<(), minicbor::encode::Error<core::convert::Infallible>>) -> Vec<u8> {
+fn item(
+    f: impl FnOnce(&mut Enc) -> Result<(), minicbor::encode::Error<core::convert::Infallible>>,
+) -> Vec<u8> {
     let mut e = enc();
     // Vec<u8> writes are infallible; an error here is impossible.
     let _ = f(&mut e);
@@ -134,7 +136,10 @@ impl LinkClaims {
             top.push((int(CLAIM_EXP), uint(exp)));
         }
         if let Some(key) = &self.cnf {
-            top.push((int(CLAIM_CNF), sorted_map(alloc::vec![(int(CNF_COSE_KEY), cose_key(key))])));
+            top.push((
+                int(CLAIM_CNF),
+                sorted_map(alloc::vec![(int(CNF_COSE_KEY), cose_key(key))]),
+            ));
         }
         let mut licet = alloc::vec![(uint(LICET_TIER), uint(self.tier.code()))];
         if let Some(p) = &self.parent {
@@ -188,7 +193,10 @@ impl LinkClaims {
 
 /// The protected header `{1: -8, 4: kid}`.
 pub fn protected_header(kid: &[u8; crate::kid::KID_LEN]) -> Vec<u8> {
-    sorted_map(alloc::vec![(int(HEADER_ALG), int(ALG_EDDSA)), (int(HEADER_KID), bytes(kid))])
+    sorted_map(alloc::vec![
+        (int(HEADER_ALG), int(ALG_EDDSA)),
+        (int(HEADER_KID), bytes(kid))
+    ])
 }
 
 /// The Sig_structure to sign (RFC 9052 §4.4).
@@ -203,7 +211,11 @@ pub fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
 
 /// The tagged COSE_Sign1 of a signed link.
 pub fn cose_sign1(protected: &[u8], payload: &[u8], signature: &[u8; 64]) -> Vec<u8> {
-    let mut out = item(|e| e.tag(minicbor::data::Tag::new(TAG_COSE_SIGN1)).and_then(|e| e.array(4)).map(|_| ()));
+    let mut out = item(|e| {
+        e.tag(minicbor::data::Tag::new(TAG_COSE_SIGN1))
+            .and_then(|e| e.array(4))
+            .map(|_| ())
+    });
     out.extend_from_slice(&bytes(protected));
     out.extend_from_slice(&item(|e| e.map(0).map(|_| ())));
     out.extend_from_slice(&bytes(payload));
@@ -213,7 +225,12 @@ pub fn cose_sign1(protected: &[u8], payload: &[u8], signature: &[u8; 64]) -> Vec
 
 /// A license file (`[1, [links...]]`) from encoded links, root-most first.
 pub fn container<'l>(links: impl ExactSizeIterator<Item = &'l [u8]>) -> Vec<u8> {
-    let mut out = item(|e| e.array(2).and_then(|e| e.u64(CONTAINER_VERSION)).and_then(|e| e.array(len(links.len()))).map(|_| ()));
+    let mut out = item(|e| {
+        e.array(2)
+            .and_then(|e| e.u64(CONTAINER_VERSION))
+            .and_then(|e| e.array(len(links.len())))
+            .map(|_| ())
+    });
     for l in links {
         out.extend_from_slice(l);
     }

@@ -92,7 +92,10 @@ impl fmt::Display for DecodeErrorKind {
             Self::TooLarge { what, limit } => write!(f, "{what} over the limit of {limit}"),
             Self::TrailingBytes => f.write_str("trailing bytes after the item"),
             Self::UnsupportedVersion { version } => {
-                write!(f, "container version {version} is not supported (this build reads 1)")
+                write!(
+                    f,
+                    "container version {version} is not supported (this build reads 1)"
+                )
             }
             Self::Armor { what } => write!(f, "text armor: {what}"),
         }

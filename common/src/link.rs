@@ -72,11 +72,21 @@ impl<'a> Sign1<'a> {
         let start = c.position();
         let tag_off = c.offset();
         if c.tag()? != TAG_COSE_SIGN1 {
-            return Err(DecodeError::new(tag_off, DecodeErrorKind::InvalidValue { what: "COSE_Sign1 tag (18)" }));
+            return Err(DecodeError::new(
+                tag_off,
+                DecodeErrorKind::InvalidValue {
+                    what: "COSE_Sign1 tag (18)",
+                },
+            ));
         }
         let arr_off = c.offset();
         if c.array(4, "COSE_Sign1")? != 4 {
-            return Err(DecodeError::new(arr_off, DecodeErrorKind::Missing { what: "COSE_Sign1 member" }));
+            return Err(DecodeError::new(
+                arr_off,
+                DecodeErrorKind::Missing {
+                    what: "COSE_Sign1 member",
+                },
+            ));
         }
         let protected = c.bytes(MAX_PROTECTED_BYTES, "protected header")?;
         let protected_offset = c.offset().saturating_sub(protected.len());
@@ -98,10 +108,14 @@ impl<'a> Sign1<'a> {
         let payload = c.bytes(MAX_PAYLOAD_BYTES, "payload")?;
         let payload_offset = c.offset().saturating_sub(payload.len());
         let sig_off = c.offset();
-        let signature: &[u8; 64] = c
-            .bytes(64, "signature")?
-            .try_into()
-            .map_err(|_| DecodeError::new(sig_off, DecodeErrorKind::InvalidValue { what: "signature length" }))?;
+        let signature: &[u8; 64] = c.bytes(64, "signature")?.try_into().map_err(|_| {
+            DecodeError::new(
+                sig_off,
+                DecodeErrorKind::InvalidValue {
+                    what: "signature length",
+                },
+            )
+        })?;
         Ok(Self {
             offset,
             protected,
@@ -128,7 +142,14 @@ impl<'a> Link<'a> {
         let kid = decode_protected(s.protected, s.protected_offset)?;
         let claims = Claims::decode(s.payload, s.payload_offset).map_err(|e| {
             // An empty payload has no item to point at: point at its head.
-            if s.payload.is_empty() { DecodeError { offset: s.payload_head, ..e } } else { e }
+            if s.payload.is_empty() {
+                DecodeError {
+                    offset: s.payload_head,
+                    ..e
+                }
+            } else {
+                e
+            }
         })?;
         Ok(Self {
             offset: s.offset,
@@ -163,7 +184,8 @@ impl<'a> Link<'a> {
 pub struct SigStructureTooLarge;
 
 /// Largest Sig_structure a valid link can have, in bytes.
-pub const MAX_SIG_STRUCTURE_BYTES: usize = 1 + 11 + 3 + MAX_PROTECTED_BYTES + 1 + 3 + MAX_PAYLOAD_BYTES;
+pub const MAX_SIG_STRUCTURE_BYTES: usize =
+    1 + 11 + 3 + MAX_PROTECTED_BYTES + 1 + 3 + MAX_PAYLOAD_BYTES;
 
 /// Writes `["Signature1", protected, h'', payload]` (RFC 9052 §4.4) into `buf`.
 pub fn write_sig_structure<'b>(
@@ -188,7 +210,10 @@ struct SliceWriter<'b> {
 
 impl SliceWriter<'_> {
     fn put(&mut self, bytes: &[u8]) -> Result<(), SigStructureTooLarge> {
-        let end = self.len.checked_add(bytes.len()).ok_or(SigStructureTooLarge)?;
+        let end = self
+            .len
+            .checked_add(bytes.len())
+            .ok_or(SigStructureTooLarge)?;
         self.buf
             .get_mut(self.len..end)
             .ok_or(SigStructureTooLarge)?
@@ -218,27 +243,42 @@ fn decode_protected(protected: &[u8], base: usize) -> Result<&[u8; KID_LEN], Dec
     let mut c = Cursor::new(protected, base);
     let off = c.offset();
     if c.map(2, "protected header")? != 2 {
-        return Err(DecodeError::new(off, DecodeErrorKind::Missing { what: "alg and kid in protected header" }));
+        return Err(DecodeError::new(
+            off,
+            DecodeErrorKind::Missing {
+                what: "alg and kid in protected header",
+            },
+        ));
     }
     let mut prev = None;
     let koff = c.offset();
     if c.int_key(&mut prev)? != HEADER_ALG {
-        return Err(DecodeError::new(koff, DecodeErrorKind::Missing { what: "alg" }));
+        return Err(DecodeError::new(
+            koff,
+            DecodeErrorKind::Missing { what: "alg" },
+        ));
     }
     let aoff = c.offset();
     if c.int()? != ALG_EDDSA {
-        return Err(DecodeError::new(aoff, DecodeErrorKind::InvalidValue { what: "alg (must be EdDSA, -8)" }));
+        return Err(DecodeError::new(
+            aoff,
+            DecodeErrorKind::InvalidValue {
+                what: "alg (must be EdDSA, -8)",
+            },
+        ));
     }
     let koff = c.offset();
     let key = c.int_key(&mut prev)?;
     if key != HEADER_KID {
-        return Err(DecodeError::new(koff, DecodeErrorKind::UnknownKey { key: Some(key) }));
+        return Err(DecodeError::new(
+            koff,
+            DecodeErrorKind::UnknownKey { key: Some(key) },
+        ));
     }
     let voff = c.offset();
-    let kid = c
-        .bytes(KID_LEN, "kid")?
-        .try_into()
-        .map_err(|_| DecodeError::new(voff, DecodeErrorKind::InvalidValue { what: "kid length" }))?;
+    let kid = c.bytes(KID_LEN, "kid")?.try_into().map_err(|_| {
+        DecodeError::new(voff, DecodeErrorKind::InvalidValue { what: "kid length" })
+    })?;
     c.finish()?;
     Ok(kid)
 }

@@ -40,19 +40,36 @@ pub fn link_text(i: usize, link: &Link<'_>, now: u64) -> String {
             let _ = writeln!(s, "    features    (none)");
         }
         Some(f) => {
-            let _ = writeln!(s, "    features    {}", f.iter().collect::<Vec<_>>().join(", "));
+            let _ = writeln!(
+                s,
+                "    features    {}",
+                f.iter().collect::<Vec<_>>().join(", ")
+            );
         }
         None => {}
     }
     for (role, grants) in c.roles.iter() {
-        let _ = writeln!(s, "    role        {role}: +{}", grants.iter().collect::<Vec<_>>().join(", +"));
+        let _ = writeln!(
+            s,
+            "    role        {role}: +{}",
+            grants.iter().collect::<Vec<_>>().join(", +")
+        );
     }
     if let Some(d) = c.devices {
-        let _ = writeln!(s, "    devices     {}", d.iter().collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            s,
+            "    devices     {}",
+            d.iter().collect::<Vec<_>>().join(", ")
+        );
     }
     match c.cnf {
         Some(k) => {
-            let _ = writeln!(s, "    may mint    with key {}, {} more level(s)", hex(&licet_keys::kid(k)), c.depth);
+            let _ = writeln!(
+                s,
+                "    may mint    with key {}, {} more level(s)",
+                hex(&licet_keys::kid(k)),
+                c.depth
+            );
         }
         None => {
             let _ = writeln!(s, "    may mint    no");
@@ -67,7 +84,11 @@ pub fn link_text(i: usize, link: &Link<'_>, now: u64) -> String {
 /// The claims of one link as JSON.
 pub fn link_json(i: usize, link: &Link<'_>) -> Value {
     let c = &link.claims;
-    let quotas: Map<String, Value> = c.quotas.iter().map(|(n, q)| (n.as_str().to_owned(), quota_json(q))).collect();
+    let quotas: Map<String, Value> = c
+        .quotas
+        .iter()
+        .map(|(n, q)| (n.as_str().to_owned(), quota_json(q)))
+        .collect();
     let roles: Map<String, Value> = c
         .roles
         .iter()
@@ -99,33 +120,85 @@ pub fn link_json(i: usize, link: &Link<'_>) -> Value {
 /// The effective entitlements of a verified license as text.
 pub fn entitlements_text(lic: &VerifiedLicense<'_>, now: u64) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "license     {} for {} ({} {})", hex(lic.serial()), lic.group(), lic.tier(), lic.kind().name());
-    let _ = writeln!(s, "valid       {}", window_text(lic.not_before(), lic.not_after(), now));
+    let _ = writeln!(
+        s,
+        "license     {} for {} ({} {})",
+        hex(lic.serial()),
+        lic.group(),
+        lic.tier(),
+        lic.kind().name()
+    );
+    let _ = writeln!(
+        s,
+        "valid       {}",
+        window_text(lic.not_before(), lic.not_after(), now)
+    );
     if let Some(exp) = lic.not_after() {
         if exp.saturating_sub(now) <= lic.remind_seconds() {
-            let _ = writeln!(s, "warning     expires {} (inside the {}-day reminder window)", relative(exp, now), lic.remind_seconds() / 86_400);
+            let _ = writeln!(
+                s,
+                "warning     expires {} (inside the {}-day reminder window)",
+                relative(exp, now),
+                lic.remind_seconds() / 86_400
+            );
         }
     }
-    let quotas: Vec<String> = lic.quotas().map(|(n, q)| format!("{} {}", n.as_str(), quota_text(q))).collect();
-    let _ = writeln!(s, "quotas      {}", if quotas.is_empty() { "(none)".into() } else { quotas.join(", ") });
+    let quotas: Vec<String> = lic
+        .quotas()
+        .map(|(n, q)| format!("{} {}", n.as_str(), quota_text(q)))
+        .collect();
+    let _ = writeln!(
+        s,
+        "quotas      {}",
+        if quotas.is_empty() {
+            "(none)".into()
+        } else {
+            quotas.join(", ")
+        }
+    );
     let features: Vec<&str> = lic.features().iter().collect();
-    let _ = writeln!(s, "features    {}", if features.is_empty() { "(none)".into() } else { features.join(", ") });
+    let _ = writeln!(
+        s,
+        "features    {}",
+        if features.is_empty() {
+            "(none)".into()
+        } else {
+            features.join(", ")
+        }
+    );
     for (role, grants) in lic.roles() {
-        let _ = writeln!(s, "role        {role}: +{}", grants.iter().collect::<Vec<_>>().join(", +"));
+        let _ = writeln!(
+            s,
+            "role        {role}: +{}",
+            grants.iter().collect::<Vec<_>>().join(", +")
+        );
     }
     if let Some(d) = lic.devices() {
         let _ = writeln!(s, "devices     {}", d.iter().collect::<Vec<_>>().join(", "));
     }
     let path: Vec<&str> = lic.links().map(|l| l.claims.sub.as_str()).collect();
-    let _ = writeln!(s, "chain       {} links: {}", lic.chain_len(), path.join(" > "));
+    let _ = writeln!(
+        s,
+        "chain       {} links: {}",
+        lic.chain_len(),
+        path.join(" > ")
+    );
     s
 }
 
 /// The effective entitlements of a verified license as JSON.
 pub fn entitlements_json(lic: &VerifiedLicense<'_>, now: u64) -> Value {
-    let quotas: Map<String, Value> = lic.quotas().map(|(n, q)| (n.as_str().to_owned(), quota_json(q))).collect();
-    let roles: Map<String, Value> = lic.roles().map(|(r, g)| (r.to_owned(), Value::from(g.iter().collect::<Vec<_>>()))).collect();
-    let warning = lic.not_after().is_some_and(|e| e.saturating_sub(now) <= lic.remind_seconds());
+    let quotas: Map<String, Value> = lic
+        .quotas()
+        .map(|(n, q)| (n.as_str().to_owned(), quota_json(q)))
+        .collect();
+    let roles: Map<String, Value> = lic
+        .roles()
+        .map(|(r, g)| (r.to_owned(), Value::from(g.iter().collect::<Vec<_>>())))
+        .collect();
+    let warning = lic
+        .not_after()
+        .is_some_and(|e| e.saturating_sub(now) <= lic.remind_seconds());
     json!({
         "serial": hex(lic.serial()),
         "group": lic.group().as_str(),

@@ -20,11 +20,21 @@ pub struct CliError {
 
 impl CliError {
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self { message: message.into(), hint: hint.into(), code: EXIT_USAGE, broken_pipe: false }
+        Self {
+            message: message.into(),
+            hint: hint.into(),
+            code: EXIT_USAGE,
+            broken_pipe: false,
+        }
     }
 
     pub fn rejected(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self { message: message.into(), hint: hint.into(), code: EXIT_REJECTED, broken_pipe: false }
+        Self {
+            message: message.into(),
+            hint: hint.into(),
+            code: EXIT_REJECTED,
+            broken_pipe: false,
+        }
     }
 }
 
@@ -37,7 +47,12 @@ impl fmt::Display for CliError {
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
-        Self { message: format!("cannot write output: {e}"), hint: "check where the output goes".into(), code: EXIT_USAGE, broken_pipe }
+        Self {
+            message: format!("cannot write output: {e}"),
+            hint: "check where the output goes".into(),
+            code: EXIT_USAGE,
+            broken_pipe,
+        }
     }
 }
 
@@ -53,11 +68,19 @@ pub fn io_error(path: &std::path::Path, action: &str, e: &std::io::Error) -> Cli
     let hint = match e.kind() {
         NotFound => "check the path",
         PermissionDenied => "check the file's permissions and the folder's",
-        StorageFull | QuotaExceeded => "free some disk space and run the command again; nothing was written",
+        StorageFull | QuotaExceeded => {
+            "free some disk space and run the command again; nothing was written"
+        }
         AlreadyExists => "choose another path, or pass --force to replace it",
         _ => "check the disk and the path, then run the command again",
     };
-    CliError::usage(format!("cannot {action} {}: {e}", crate::output::safe(&path.display().to_string())), hint)
+    CliError::usage(
+        format!(
+            "cannot {action} {}: {e}",
+            crate::output::safe(&path.display().to_string())
+        ),
+        hint,
+    )
 }
 
 pub type Result<T> = std::result::Result<T, CliError>;

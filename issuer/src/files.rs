@@ -12,8 +12,12 @@ use zeroize::Zeroizing;
 pub fn read_license(path: &Path) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(|e| io_error(path, "read", &e))?;
     let mut raw = Vec::new();
-    let cap = u64::try_from(MAX_ARMOR_BYTES).unwrap_or(u64::MAX).saturating_add(1);
-    file.take(cap).read_to_end(&mut raw).map_err(|e| io_error(path, "read", &e))?;
+    let cap = u64::try_from(MAX_ARMOR_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    file.take(cap)
+        .read_to_end(&mut raw)
+        .map_err(|e| io_error(path, "read", &e))?;
     let shown = crate::output::safe(&path.display().to_string());
     let mut buf = [0u8; MAX_LICENSE_BYTES];
     let bytes = dearmor(&raw, &mut buf).map_err(|e| {
@@ -24,7 +28,10 @@ pub fn read_license(path: &Path) -> Result<Vec<u8>> {
     })?;
     if bytes.len() > MAX_LICENSE_BYTES {
         return Err(CliError::rejected(
-            format!("{shown}: {} bytes is over the {MAX_LICENSE_BYTES}-byte limit of a license file", raw.len()),
+            format!(
+                "{shown}: {} bytes is over the {MAX_LICENSE_BYTES}-byte limit of a license file",
+                raw.len()
+            ),
             "this is not a licet license, or it is damaged",
         ));
     }
@@ -38,7 +45,10 @@ pub fn read_roots(paths: &[std::path::PathBuf]) -> Result<Vec<TrustedRoot>> {
         .map(|p| {
             let key = licet_keys::read_public_key(p)?;
             TrustedRoot::from_bytes(key.as_bytes()).map_err(|e| {
-                CliError::usage(format!("{}: {e}", crate::output::safe(&p.display().to_string())), "pass the vendor's root public key")
+                CliError::usage(
+                    format!("{}: {e}", crate::output::safe(&p.display().to_string())),
+                    "pass the vendor's root public key",
+                )
             })
         })
         .collect()
@@ -48,12 +58,17 @@ pub fn read_roots(paths: &[std::path::PathBuf]) -> Result<Vec<TrustedRoot>> {
 /// else a prompt without echo when stdin is a terminal.
 pub fn passphrase(file: Option<&Path>, prompt: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
     if let Some(path) = file {
-        let text = Zeroizing::new(std::fs::read(path).map_err(|e| io_error(path, "read passphrase file", &e))?);
+        let text = Zeroizing::new(
+            std::fs::read(path).map_err(|e| io_error(path, "read passphrase file", &e))?,
+        );
         let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             return Err(CliError::usage(
-                format!("passphrase file {} is empty", crate::output::safe(&path.display().to_string())),
+                format!(
+                    "passphrase file {} is empty",
+                    crate::output::safe(&path.display().to_string())
+                ),
                 "put the passphrase on the file's first line",
             ));
         }
@@ -67,7 +82,12 @@ pub fn passphrase(file: Option<&Path>, prompt: &str) -> Result<Option<Zeroizing<
     }
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
-        let p = rpassword::prompt_password(prompt).map_err(|e| CliError::usage(format!("cannot read the passphrase: {e}"), "use --passphrase-file FILE or LICET_PASSPHRASE"))?;
+        let p = rpassword::prompt_password(prompt).map_err(|e| {
+            CliError::usage(
+                format!("cannot read the passphrase: {e}"),
+                "use --passphrase-file FILE or LICET_PASSPHRASE",
+            )
+        })?;
         return Ok(Some(Zeroizing::new(p.into_bytes())));
     }
     Ok(None)

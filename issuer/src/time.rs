@@ -30,7 +30,10 @@ pub fn parse_duration(text: &str) -> Option<u64> {
 pub fn parse_time(text: &str, now: u64, flag: &str) -> Result<u64> {
     let bad = || {
         CliError::usage(
-            format!("{flag}: cannot read {:?} as a time", crate::output::safe(text)),
+            format!(
+                "{flag}: cannot read {:?} as a time",
+                crate::output::safe(text)
+            ),
             "use RFC 3339 (2027-01-31T12:00:00Z), a date (2027-01-31), now, or +N[smhdwy] (+30d)",
         )
     };
@@ -39,12 +42,17 @@ pub fn parse_time(text: &str, now: u64, flag: &str) -> Result<u64> {
         return Ok(now);
     }
     if let Some(rel) = t.strip_prefix('+') {
-        return parse_duration(rel).and_then(|d| now.checked_add(d)).ok_or_else(bad);
+        return parse_duration(rel)
+            .and_then(|d| now.checked_add(d))
+            .ok_or_else(bad);
     }
     let secs = if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         dt.timestamp()
     } else if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        d.and_hms_opt(0, 0, 0).ok_or_else(bad)?.and_utc().timestamp()
+        d.and_hms_opt(0, 0, 0)
+            .ok_or_else(bad)?
+            .and_utc()
+            .timestamp()
     } else {
         return Err(bad());
     };
@@ -60,12 +68,19 @@ pub fn format_time(secs: u64) -> String {
     i64::try_from(secs)
         .ok()
         .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
-        .map_or_else(|| format!("{secs} (UNIX seconds)"), |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .map_or_else(
+            || format!("{secs} (UNIX seconds)"),
+            |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        )
 }
 
 /// "in 3 days", "2 hours ago", "now".
 pub fn relative(secs: u64, now: u64) -> String {
-    let (delta, future) = if secs >= now { (secs - now, true) } else { (now - secs, false) };
+    let (delta, future) = if secs >= now {
+        (secs - now, true)
+    } else {
+        (now - secs, false)
+    };
     let (n, unit) = match delta {
         0 => return "now".into(),
         d if d < 120 => (d, "second"),
@@ -75,7 +90,11 @@ pub fn relative(secs: u64, now: u64) -> String {
         d => (d / (365 * 86_400), "year"),
     };
     let plural = if n == 1 { "" } else { "s" };
-    if future { format!("in {n} {unit}{plural}") } else { format!("{n} {unit}{plural} ago") }
+    if future {
+        format!("in {n} {unit}{plural}")
+    } else {
+        format!("{n} {unit}{plural} ago")
+    }
 }
 
 #[cfg(test)]
@@ -86,7 +105,10 @@ mod tests {
     fn parses_times() {
         assert_eq!(parse_time("1970-01-02", 0, "--at").unwrap(), 86_400);
         assert_eq!(parse_time("1970-01-01T00:01:00Z", 0, "--at").unwrap(), 60);
-        assert_eq!(parse_time("1970-01-01T01:00:00+01:00", 0, "--at").unwrap(), 0);
+        assert_eq!(
+            parse_time("1970-01-01T01:00:00+01:00", 0, "--at").unwrap(),
+            0
+        );
         assert_eq!(parse_time("+2d", 100, "--at").unwrap(), 100 + 172_800);
         assert_eq!(parse_time("now", 5, "--at").unwrap(), 5);
         assert!(parse_time("yesterday", 0, "--at").is_err());

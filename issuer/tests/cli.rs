@@ -17,7 +17,11 @@ fn licet(dir: &Path) -> Command {
 
 fn run_ok(dir: &Path, args: &[&str]) -> String {
     let out = licet(dir).args(args).output().unwrap();
-    assert!(out.status.success(), "licet {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "licet {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -25,8 +29,15 @@ fn run_ok(dir: &Path, args: &[&str]) -> String {
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = licet(dir).args(args).output().unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(!stderr.contains("panicked"), "licet {args:?} panicked: {stderr}");
-    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), stderr)
+    assert!(
+        !stderr.contains("panicked"),
+        "licet {args:?} panicked: {stderr}"
+    );
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        stderr,
+    )
 }
 
 /// Keys for vendor, dist, dealer, complex and a 4-link chain down to the
@@ -37,10 +48,91 @@ fn hierarchy() -> tempfile::TempDir {
     for who in ["vendor", "dist", "dealer", "complex"] {
         run_ok(d, &["key", "generate", "--out", who, "--unencrypted"]);
     }
-    run_ok(d, &["issue", "--key", "vendor.key", "--subject", DIST, "--delegate", "dist.pub", "--quota", "sip_numbers=100", "--quota", "app_installs=200", "--feature", "video", "--feature", "door_api", "--role", "concierge=guest_passes", "--not-before", "2026-01-01", "--expires", "2030-01-01", "--out", "dist.lic"]);
-    run_ok(d, &["issue", "--key", "dist.key", "--parent", "dist.lic", "--subject", DEALER, "--delegate", "dealer.pub", "--quota", "sip_numbers=50", "--out", "dealer.lic"]);
-    run_ok(d, &["issue", "--key", "dealer.key", "--parent", "dealer.lic", "--subject", COMPLEX, "--delegate", "complex.pub", "--quota", "sip_numbers=20", "--expires", "2029-01-01", "--out", "complex.lic"]);
-    run_ok(d, &["issue", "--key", "complex.key", "--parent", "complex.lic", "--subject", BUILDING, "--quota", "sip_numbers=10", "--feature", "video", "--out", "bldg.lic", "--binary"]);
+    run_ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "vendor.key",
+            "--subject",
+            DIST,
+            "--delegate",
+            "dist.pub",
+            "--quota",
+            "sip_numbers=100",
+            "--quota",
+            "app_installs=200",
+            "--feature",
+            "video",
+            "--feature",
+            "door_api",
+            "--role",
+            "concierge=guest_passes",
+            "--not-before",
+            "2026-01-01",
+            "--expires",
+            "2030-01-01",
+            "--out",
+            "dist.lic",
+        ],
+    );
+    run_ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "dist.key",
+            "--parent",
+            "dist.lic",
+            "--subject",
+            DEALER,
+            "--delegate",
+            "dealer.pub",
+            "--quota",
+            "sip_numbers=50",
+            "--out",
+            "dealer.lic",
+        ],
+    );
+    run_ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            COMPLEX,
+            "--delegate",
+            "complex.pub",
+            "--quota",
+            "sip_numbers=20",
+            "--expires",
+            "2029-01-01",
+            "--out",
+            "complex.lic",
+        ],
+    );
+    run_ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "complex.key",
+            "--parent",
+            "complex.lic",
+            "--subject",
+            BUILDING,
+            "--quota",
+            "sip_numbers=10",
+            "--feature",
+            "video",
+            "--out",
+            "bldg.lic",
+            "--binary",
+        ],
+    );
     t
 }
 
@@ -92,19 +184,54 @@ fn four_link_round_trip_issue_inspect_verify() {
     let t = hierarchy();
     let d = t.path();
     // Text form by default, binary on request.
-    assert!(std::fs::read_to_string(d.join("complex.lic")).unwrap().starts_with("-----BEGIN LICET LICENSE-----\n"));
+    assert!(
+        std::fs::read_to_string(d.join("complex.lic"))
+            .unwrap()
+            .starts_with("-----BEGIN LICET LICENSE-----\n")
+    );
     assert_eq!(std::fs::read(d.join("bldg.lic")).unwrap()[0], 0x82);
 
-    let text = run_ok(d, &["verify", "bldg.lic", "--trust", "vendor.pub", "--group", BUILDING, "--at", "2027-06-01"]);
+    let text = run_ok(
+        d,
+        &[
+            "verify",
+            "bldg.lic",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            BUILDING,
+            "--at",
+            "2027-06-01",
+        ],
+    );
     assert!(text.starts_with("VALID"), "{text}");
-    assert!(text.contains("sip_numbers 10") && text.contains("app_installs 200"), "{text}");
+    assert!(
+        text.contains("sip_numbers 10") && text.contains("app_installs 200"),
+        "{text}"
+    );
 
-    let json = run_ok(d, &["verify", "bldg.lic", "--trust", "vendor.pub", "--group", &format!("{BUILDING}/apt-3"), "--at", "2027-06-01", "--json"]);
+    let json = run_ok(
+        d,
+        &[
+            "verify",
+            "bldg.lic",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            &format!("{BUILDING}/apt-3"),
+            "--at",
+            "2027-06-01",
+            "--json",
+        ],
+    );
     let v: VerifyJson = serde_json::from_str(&json).unwrap();
     assert_eq!(v.version, 1);
     assert!(v.valid && v.error.is_none());
     let l = v.license.unwrap();
-    assert_eq!((l.group.as_str(), l.tier.as_str(), l.kind.as_str()), (BUILDING, "plus", "license"));
+    assert_eq!(
+        (l.group.as_str(), l.tier.as_str(), l.kind.as_str()),
+        (BUILDING, "plus", "license")
+    );
     assert_eq!(l.exp, Some(1_861_920_000)); // 2029-01-01, inherited from the complex
     assert_eq!(l.quotas["sip_numbers"], 10);
     assert_eq!(l.quotas["app_installs"], 200);
@@ -112,16 +239,37 @@ fn four_link_round_trip_issue_inspect_verify() {
     assert_eq!(l.roles["concierge"], ["guest_passes"]);
     assert_eq!(l.chain.len(), 4);
 
-    let json = run_ok(d, &["inspect", "bldg.lic", "--trust", "vendor.pub", "--at", "2027-06-01", "--json"]);
+    let json = run_ok(
+        d,
+        &[
+            "inspect",
+            "bldg.lic",
+            "--trust",
+            "vendor.pub",
+            "--at",
+            "2027-06-01",
+            "--json",
+        ],
+    );
     let i: InspectJson = serde_json::from_str(&json).unwrap();
     assert_eq!(i.version, 1);
     assert!(i.decoded && i.valid);
-    assert_eq!(i.links.iter().map(|l| l.index).collect::<Vec<_>>(), [0, 1, 2, 3]);
+    assert_eq!(
+        i.links.iter().map(|l| l.index).collect::<Vec<_>>(),
+        [0, 1, 2, 3]
+    );
     assert_eq!(i.links[3].sub, BUILDING);
-    assert!(i.links.iter().all(|l| l.signature == "valid" && l.problems.is_empty()));
+    assert!(
+        i.links
+            .iter()
+            .all(|l| l.signature == "valid" && l.problems.is_empty())
+    );
 
     let text = run_ok(d, &["inspect", "bldg.lic", "--at", "2027-06-01"]);
-    assert!(text.contains("[3] link") && text.contains("unchecked (no --trust)"), "{text}");
+    assert!(
+        text.contains("[3] link") && text.contains("unchecked (no --trust)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -129,9 +277,20 @@ fn verify_rejections_exit_1_with_reason() {
     let t = hierarchy();
     let d = t.path();
     let cases: &[(&[&str], &str)] = &[
-        (&["--group", "acme/dist-7/dealer-3/complex-13/bldg-2", "--at", "2027-06-01"], "wrong_group"),
+        (
+            &[
+                "--group",
+                "acme/dist-7/dealer-3/complex-13/bldg-2",
+                "--at",
+                "2027-06-01",
+            ],
+            "wrong_group",
+        ),
         (&["--group", BUILDING, "--at", "2029-01-01"], "expired"),
-        (&["--group", BUILDING, "--at", "2025-12-31"], "not_yet_valid"),
+        (
+            &["--group", BUILDING, "--at", "2025-12-31"],
+            "not_yet_valid",
+        ),
     ];
     for (extra, code) in cases {
         let mut args = vec!["verify", "bldg.lic", "--trust", "vendor.pub", "--json"];
@@ -146,10 +305,25 @@ fn verify_rejections_exit_1_with_reason() {
         assert_eq!(e.link.is_some(), *code != "wrong_group", "{extra:?}");
     }
     // Wrong trust root: text output, reason and hint on stderr.
-    let (status, out, err) = run(d, &["verify", "bldg.lic", "--trust", "dist.pub", "--group", BUILDING, "--at", "2027-06-01"]);
+    let (status, out, err) = run(
+        d,
+        &[
+            "verify",
+            "bldg.lic",
+            "--trust",
+            "dist.pub",
+            "--group",
+            BUILDING,
+            "--at",
+            "2027-06-01",
+        ],
+    );
     assert_eq!(status, 1);
     assert_eq!(out.trim(), "REJECTED");
-    assert!(err.contains("not a trusted root") && err.contains("hint:"), "{err}");
+    assert!(
+        err.contains("not a trusted root") && err.contains("hint:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -158,25 +332,71 @@ fn garbage_and_missing_files() {
     let d = t.path();
     std::fs::write(d.join("garbage.lic"), b"\x82\x01\x81\xd2\x84\x4d\xff\xff").unwrap();
     std::fs::write(d.join("empty.lic"), b"").unwrap();
-    std::fs::write(d.join("armor.lic"), "-----BEGIN LICET LICENSE-----\n!!!!\n-----END LICET LICENSE-----\n").unwrap();
+    std::fs::write(
+        d.join("armor.lic"),
+        "-----BEGIN LICET LICENSE-----\n!!!!\n-----END LICET LICENSE-----\n",
+    )
+    .unwrap();
     std::fs::write(d.join("big.lic"), vec![0x41u8; 100_000]).unwrap();
     for f in ["garbage.lic", "empty.lic", "armor.lic", "big.lic"] {
-        let (status, _, err) = run(d, &["verify", f, "--trust", "vendor.pub", "--group", BUILDING]);
+        let (status, _, err) = run(
+            d,
+            &["verify", f, "--trust", "vendor.pub", "--group", BUILDING],
+        );
         assert_eq!(status, 1, "{f}: {err}");
-        assert!(err.starts_with("error: ") && err.contains("\nhint: "), "{f}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains("\nhint: "),
+            "{f}: {err}"
+        );
         let (status, out, _) = run(d, &["inspect", f]);
         assert_eq!(status, 1, "{f}");
         assert!(out.contains("cannot decode"), "{f}: {out}");
     }
     let (_, out, _) = run(d, &["inspect", "garbage.lic"]);
-    assert!(out.contains("decoding failed at byte 5: input ends inside a data item"), "{out}");
-    let (status, _, err) = run(d, &["verify", "nope.lic", "--trust", "vendor.pub", "--group", BUILDING]);
+    assert!(
+        out.contains("decoding failed at byte 5: input ends inside a data item"),
+        "{out}"
+    );
+    let (status, _, err) = run(
+        d,
+        &[
+            "verify",
+            "nope.lic",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            BUILDING,
+        ],
+    );
     assert_eq!(status, 2);
-    assert!(err.contains("nope.lic") && err.contains("hint: check the path"), "{err}");
-    let (status, _, err) = run(d, &["verify", "bldg.lic", "--trust", "vendor.key", "--group", BUILDING]);
+    assert!(
+        err.contains("nope.lic") && err.contains("hint: check the path"),
+        "{err}"
+    );
+    let (status, _, err) = run(
+        d,
+        &[
+            "verify",
+            "bldg.lic",
+            "--trust",
+            "vendor.key",
+            "--group",
+            BUILDING,
+        ],
+    );
     assert_eq!(status, 2, "{err}");
     assert!(err.contains("secret key"), "{err}");
-    let (status, _, _) = run(d, &["verify", "bldg.lic", "--trust", "vendor.pub", "--group", "Bad Group"]);
+    let (status, _, _) = run(
+        d,
+        &[
+            "verify",
+            "bldg.lic",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            "Bad Group",
+        ],
+    );
     assert_eq!(status, 2);
 }
 
@@ -185,33 +405,100 @@ fn issue_refuses_escalation_before_signing_and_writes_nothing() {
     let t = hierarchy();
     let d = t.path();
     let cases: &[(&[&str], &str)] = &[
-        (&["--quota", "sip_numbers=51"], "quota sip_numbers = 51 exceeds the parent's 50"),
-        (&["--quota", "integrations=1"], "quota integrations = 1 is not granted"),
-        (&["--feature", "teleport"], "feature teleport is not granted"),
-        (&["--role", "concierge=master_key"], "role concierge is granted master_key"),
+        (
+            &["--quota", "sip_numbers=51"],
+            "quota sip_numbers = 51 exceeds the parent's 50",
+        ),
+        (
+            &["--quota", "integrations=1"],
+            "quota integrations = 1 is not granted",
+        ),
+        (
+            &["--feature", "teleport"],
+            "feature teleport is not granted",
+        ),
+        (
+            &["--role", "concierge=master_key"],
+            "role concierge is granted master_key",
+        ),
         (&["--expires", "2031-01-01"], "outside its parent's window"),
     ];
     for (extra, msg) in cases {
-        let mut args = vec!["issue", "--key", "dealer.key", "--parent", "dealer.lic", "--subject", "acme/dist-7/dealer-3/c9", "--out", "x.lic"];
+        let mut args = vec![
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            "acme/dist-7/dealer-3/c9",
+            "--out",
+            "x.lic",
+        ];
         args.extend_from_slice(extra);
         let (status, _, err) = run(d, &args);
         assert_eq!(status, 1, "{extra:?}: {err}");
-        assert!(err.contains("refused before signing") && err.contains(msg), "{extra:?}: {err}");
+        assert!(
+            err.contains("refused before signing") && err.contains(msg),
+            "{extra:?}: {err}"
+        );
         assert!(!d.join("x.lic").exists());
     }
     // Leaving the namespace.
-    let (status, _, err) = run(d, &["issue", "--key", "dealer.key", "--parent", "dealer.lic", "--subject", "acme/dist-7/dealer-4", "--out", "x.lic"]);
+    let (status, _, err) = run(
+        d,
+        &[
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            "acme/dist-7/dealer-4",
+            "--out",
+            "x.lic",
+        ],
+    );
     assert_eq!(status, 1);
     assert!(err.contains("outside its subtree"), "{err}");
     // A leaf cannot mint.
     run_ok(d, &["key", "generate", "--out", "bldg", "--unencrypted"]);
-    let (status, _, err) = run(d, &["issue", "--key", "bldg.key", "--parent", "bldg.lic", "--subject", &format!("{BUILDING}/apt-1"), "--out", "x.lic"]);
+    let (status, _, err) = run(
+        d,
+        &[
+            "issue",
+            "--key",
+            "bldg.key",
+            "--parent",
+            "bldg.lic",
+            "--subject",
+            &format!("{BUILDING}/apt-1"),
+            "--out",
+            "x.lic",
+        ],
+    );
     assert_eq!(status, 1);
     assert!(err.contains("does not delegate"), "{err}");
     // The wrong key for the parent: names both key ids.
-    let (status, _, err) = run(d, &["issue", "--key", "dist.key", "--parent", "dealer.lic", "--subject", "acme/dist-7/dealer-3/c9", "--out", "x.lic"]);
+    let (status, _, err) = run(
+        d,
+        &[
+            "issue",
+            "--key",
+            "dist.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            "acme/dist-7/dealer-3/c9",
+            "--out",
+            "x.lic",
+        ],
+    );
     assert_eq!(status, 2);
-    assert!(err.contains("is not the key the parent license delegates to"), "{err}");
+    assert!(
+        err.contains("is not the key the parent license delegates to"),
+        "{err}"
+    );
     assert!(!d.join("x.lic").exists());
 }
 
@@ -220,17 +507,52 @@ fn outputs_are_never_overwritten_without_force() {
     let t = hierarchy();
     let d = t.path();
     let before = std::fs::read(d.join("dealer.lic")).unwrap();
-    let (status, _, err) = run(d, &["issue", "--key", "dist.key", "--parent", "dist.lic", "--subject", DEALER, "--out", "dealer.lic"]);
+    let (status, _, err) = run(
+        d,
+        &[
+            "issue",
+            "--key",
+            "dist.key",
+            "--parent",
+            "dist.lic",
+            "--subject",
+            DEALER,
+            "--out",
+            "dealer.lic",
+        ],
+    );
     assert_eq!(status, 2);
-    assert!(err.contains("already exists") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(d.join("dealer.lic")).unwrap(), before);
-    run_ok(d, &["issue", "--key", "dist.key", "--parent", "dist.lic", "--subject", DEALER, "--out", "dealer.lic", "--force"]);
+    run_ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "dist.key",
+            "--parent",
+            "dist.lic",
+            "--subject",
+            DEALER,
+            "--out",
+            "dealer.lic",
+            "--force",
+        ],
+    );
     assert_ne!(std::fs::read(d.join("dealer.lic")).unwrap(), before);
     let (status, _, err) = run(d, &["key", "generate", "--out", "vendor", "--unencrypted"]);
     assert_eq!(status, 2);
     assert!(err.contains("vendor.key already exists"), "{err}");
     // No temporary files left behind.
-    assert!(std::fs::read_dir(d).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".licet-tmp")));
+    assert!(std::fs::read_dir(d).unwrap().all(|e| {
+        !e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".licet-tmp")
+    }));
 }
 
 #[test]
@@ -242,20 +564,49 @@ fn encrypted_keys_and_passphrases() {
     // No passphrase source and no terminal: refused, with what to do.
     let (status, _, err) = run(d, &["key", "generate", "--out", "root"]);
     assert_eq!(status, 2);
-    assert!(err.contains("--passphrase-file") && err.contains("--unencrypted"), "{err}");
+    assert!(
+        err.contains("--passphrase-file") && err.contains("--unencrypted"),
+        "{err}"
+    );
     assert!(!d.join("root.key").exists() && !d.join("root.pub").exists());
 
-    let out = run_ok(d, &["key", "generate", "--out", "root", "--passphrase-file", "pass.txt"]);
+    let out = run_ok(
+        d,
+        &[
+            "key",
+            "generate",
+            "--out",
+            "root",
+            "--passphrase-file",
+            "pass.txt",
+        ],
+    );
     assert!(out.contains("(encrypted)"), "{out}");
     let pem = std::fs::read_to_string(d.join("root.key")).unwrap();
     assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(d.join("root.key")).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(d.join("root.key"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
     }
     let issue = |extra: &[&str]| {
-        let mut args = vec!["issue", "--key", "root.key", "--subject", "acme/d", "--out", "d.lic", "--force"];
+        let mut args = vec![
+            "issue",
+            "--key",
+            "root.key",
+            "--subject",
+            "acme/d",
+            "--out",
+            "d.lic",
+            "--force",
+        ];
         args.extend_from_slice(extra);
         run(d, &args)
     };
@@ -266,8 +617,25 @@ fn encrypted_keys_and_passphrases() {
     let (status, _, err) = issue(&[]);
     assert_eq!(status, 2);
     assert!(err.contains("no passphrase was given"), "{err}");
-    let out = licet(d).env("LICET_PASSPHRASE", "correct horse").args(["issue", "--key", "root.key", "--subject", "acme/d", "--out", "d.lic", "--force"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = licet(d)
+        .env("LICET_PASSPHRASE", "correct horse")
+        .args([
+            "issue",
+            "--key",
+            "root.key",
+            "--subject",
+            "acme/d",
+            "--out",
+            "d.lic",
+            "--force",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -293,7 +661,10 @@ fn demo_runs_and_prints_its_commands() {
     let t = tempfile::tempdir().unwrap();
     let dir: PathBuf = t.path().join("demo");
     let out = run_ok(t.path(), &["demo", "--dir", dir.to_str().unwrap()]);
-    assert!(out.contains("$ licet issue --key complex.key --parent complex.lic"), "{out}");
+    assert!(
+        out.contains("$ licet issue --key complex.key --parent complex.lic"),
+        "{out}"
+    );
     assert!(out.contains("VALID for acme/dist-7/dealer-3/complex-12/bldg-2"));
     assert!(out.contains("(exit 1: rejected, as it should be)"));
     assert!(dir.join("bldg-2.lic").exists());
@@ -307,7 +678,12 @@ fn broken_pipe_is_not_a_crash() {
     use std::io::Read;
     use std::process::Stdio;
     let bin = assert_cmd::cargo::cargo_bin("licet");
-    let mut child = std::process::Command::new(bin).arg("man").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = std::process::Command::new(bin)
+        .arg("man")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut stdout = child.stdout.take().unwrap();
     let mut one = [0u8; 1];
     stdout.read_exact(&mut one).unwrap();
@@ -322,14 +698,19 @@ fn every_byte_of_a_minted_license_matters() {
     let t = hierarchy();
     let bytes = std::fs::read(t.path().join("bldg.lic")).unwrap();
     let out = run_ok(t.path(), &["key", "export", "vendor.pub"]);
-    let pk: Vec<u8> = (0..32).map(|i| u8::from_str_radix(&out[2 * i..2 * i + 2], 16).unwrap()).collect();
+    let pk: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&out[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
     let roots = [licet_verifier::TrustedRoot::from_bytes(&pk.try_into().unwrap()).unwrap()];
     let device = licet_verifier::Device::new(BUILDING, 1_800_000_000).unwrap();
     assert!(licet_verifier::verify(&bytes, &roots, &device).is_ok());
     let mut b = bytes.clone();
     for i in 0..b.len() {
         b[i] ^= 0x01;
-        assert!(licet_verifier::verify(&b, &roots, &device).is_err(), "byte {i}");
+        assert!(
+            licet_verifier::verify(&b, &roots, &device).is_err(),
+            "byte {i}"
+        );
         b[i] ^= 0x01;
     }
 }

@@ -9,7 +9,10 @@ use std::path::Path;
 /// place (fails if `path` exists) or, with `overwrite`, renamed over it.
 /// On any error the temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32, overwrite: bool) -> Result<(), KeyError> {
-    let io = |source| KeyError::Io { path: path.to_owned(), source };
+    let io = |source| KeyError::Io {
+        path: path.to_owned(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -32,7 +35,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32, overwrite: bool) -> Re
         match tmp.persist_noclobber(path) {
             Ok(_) => {}
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(KeyError::Exists { path: path.to_owned() });
+                return Err(KeyError::Exists {
+                    path: path.to_owned(),
+                });
             }
             Err(e) => return Err(io(e.error)),
         }

@@ -97,10 +97,18 @@ impl fmt::Display for KeyError {
             Self::Exists { path } => write!(f, "{} already exists", path.display()),
             Self::NotAKey { path, what } => write!(f, "{}: {what}", path.display()),
             Self::PassphraseRequired { path } => {
-                write!(f, "{} is encrypted and no passphrase was given", path.display())
+                write!(
+                    f,
+                    "{} is encrypted and no passphrase was given",
+                    path.display()
+                )
             }
             Self::WrongPassphrase { path } => {
-                write!(f, "{}: wrong passphrase (or a damaged key file)", path.display())
+                write!(
+                    f,
+                    "{}: wrong passphrase (or a damaged key file)",
+                    path.display()
+                )
             }
             Self::UnsupportedEncryption { path, what } => {
                 write!(f, "{}: unsupported key encryption: {what}", path.display())
@@ -131,14 +139,18 @@ impl KeyError {
                 "check the file's permissions and the folder's"
             }
             Self::Io { .. } => "check the disk (free space, permissions) and try again",
-            Self::Exists { .. } => "choose another --out, or pass --force to replace the key (the old key is lost)",
+            Self::Exists { .. } => {
+                "choose another --out, or pass --force to replace the key (the old key is lost)"
+            }
             Self::NotAKey { .. } => {
                 "pass a PKCS#8 PEM secret key (STEM.key) or an SPKI PEM public key (STEM.pub) made by `licet key generate` or `openssl genpkey -algorithm ed25519`"
             }
             Self::PassphraseRequired { .. } => {
                 "give the passphrase with --passphrase-file FILE or the LICET_PASSPHRASE variable, or run in a terminal to be asked"
             }
-            Self::WrongPassphrase { .. } => "check the passphrase (--passphrase-file or LICET_PASSPHRASE) and try again",
+            Self::WrongPassphrase { .. } => {
+                "check the passphrase (--passphrase-file or LICET_PASSPHRASE) and try again"
+            }
             Self::UnsupportedEncryption { .. } => {
                 "re-encrypt the key with `openssl pkcs8 -topk8 -v2 aes-256-cbc -scrypt -in OLD -out NEW`"
             }
@@ -156,7 +168,10 @@ pub fn generate() -> Result<SigningKey, KeyError> {
 }
 
 /// The PEM text of a secret key, encrypted when `passphrase` is given.
-pub fn secret_key_pem(key: &SigningKey, passphrase: Option<&[u8]>) -> Result<Zeroizing<String>, KeyError> {
+pub fn secret_key_pem(
+    key: &SigningKey,
+    passphrase: Option<&[u8]>,
+) -> Result<Zeroizing<String>, KeyError> {
     match passphrase {
         Some(p) => key.to_pkcs8_encrypted_pem(p, LineEnding::LF),
         None => key.to_pkcs8_pem(LineEnding::LF),
@@ -182,7 +197,12 @@ pub fn key_paths(stem: &Path) -> (PathBuf, PathBuf) {
 /// Writes a key pair to `STEM.key` (mode 0600) and `STEM.pub` (mode 0644).
 /// Refuses to overwrite either unless `force`; on error, neither file is
 /// left half-written, and a new secret key is never left without its public key.
-pub fn write_key_pair(stem: &Path, key: &SigningKey, passphrase: Option<&[u8]>, force: bool) -> Result<(PathBuf, PathBuf), KeyError> {
+pub fn write_key_pair(
+    stem: &Path,
+    key: &SigningKey,
+    passphrase: Option<&[u8]>,
+    force: bool,
+) -> Result<(PathBuf, PathBuf), KeyError> {
     let (secret_path, public_path) = key_paths(stem);
     if !force {
         for p in [&secret_path, &public_path] {
@@ -205,12 +225,20 @@ pub fn write_key_pair(stem: &Path, key: &SigningKey, passphrase: Option<&[u8]>, 
 
 fn read_limited(path: &Path) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     use std::io::Read;
-    let io = |source| KeyError::Io { path: path.to_owned(), source };
+    let io = |source| KeyError::Io {
+        path: path.to_owned(),
+        source,
+    };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut buf = Zeroizing::new(Vec::new());
-    file.take(MAX_KEY_FILE_BYTES + 1).read_to_end(&mut buf).map_err(io)?;
+    file.take(MAX_KEY_FILE_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(io)?;
     if u64::try_from(buf.len()).unwrap_or(u64::MAX) > MAX_KEY_FILE_BYTES {
-        return Err(KeyError::NotAKey { path: path.to_owned(), what: "file too large for a key" });
+        return Err(KeyError::NotAKey {
+            path: path.to_owned(),
+            what: "file too large for a key",
+        });
     }
     Ok(buf)
 }
@@ -234,29 +262,47 @@ pub fn read_secret_key(
     passphrase: impl FnOnce() -> Option<Zeroizing<Vec<u8>>>,
 ) -> Result<SigningKey, KeyError> {
     let text = read_limited(path)?;
-    let not_key = |what| KeyError::NotAKey { path: path.to_owned(), what };
+    let not_key = |what| KeyError::NotAKey {
+        path: path.to_owned(),
+        what,
+    };
     let label = pem_label(&text).ok_or(not_key("not a PEM file"))?;
-    let (_, der) = pkcs8::der::pem::decode_vec(&text).map_err(|_| not_key("damaged PEM encoding"))?;
+    let (_, der) =
+        pkcs8::der::pem::decode_vec(&text).map_err(|_| not_key("damaged PEM encoding"))?;
     let der = Zeroizing::new(der);
     match label {
-        "PRIVATE KEY" => SigningKey::from_pkcs8_der(&der).map_err(|_| KeyError::InvalidKey { path: path.to_owned() }),
+        "PRIVATE KEY" => SigningKey::from_pkcs8_der(&der).map_err(|_| KeyError::InvalidKey {
+            path: path.to_owned(),
+        }),
         "ENCRYPTED PRIVATE KEY" => {
-            let info = EncryptedPrivateKeyInfoRef::from_der(&der).map_err(|_| not_key("damaged encrypted key"))?;
+            let info = EncryptedPrivateKeyInfoRef::from_der(&der)
+                .map_err(|_| not_key("damaged encrypted key"))?;
             check_kdf(path, &info)?;
-            let pass = passphrase().ok_or_else(|| KeyError::PassphraseRequired { path: path.to_owned() })?;
+            let pass = passphrase().ok_or_else(|| KeyError::PassphraseRequired {
+                path: path.to_owned(),
+            })?;
             let plain = info
                 .decrypt(pass.as_slice())
-                .map_err(|_| KeyError::WrongPassphrase { path: path.to_owned() })?;
-            SigningKey::from_pkcs8_der(plain.as_bytes()).map_err(|_| KeyError::WrongPassphrase { path: path.to_owned() })
+                .map_err(|_| KeyError::WrongPassphrase {
+                    path: path.to_owned(),
+                })?;
+            SigningKey::from_pkcs8_der(plain.as_bytes()).map_err(|_| KeyError::WrongPassphrase {
+                path: path.to_owned(),
+            })
         }
-        "PUBLIC KEY" => Err(not_key("this is a public key; a secret key (STEM.key) is needed here")),
+        "PUBLIC KEY" => Err(not_key(
+            "this is a public key; a secret key (STEM.key) is needed here",
+        )),
         _ => Err(not_key("not a PKCS#8 private key")),
     }
 }
 
 /// Caps the key-derivation parameters of an encrypted key before use.
 fn check_kdf(path: &Path, info: &EncryptedPrivateKeyInfoRef<'_>) -> Result<(), KeyError> {
-    let unsupported = |what: String| KeyError::UnsupportedEncryption { path: path.to_owned(), what };
+    let unsupported = |what: String| KeyError::UnsupportedEncryption {
+        path: path.to_owned(),
+        what,
+    };
     let params = info
         .encryption_algorithm
         .pbes2()
@@ -264,18 +310,35 @@ fn check_kdf(path: &Path, info: &EncryptedPrivateKeyInfoRef<'_>) -> Result<(), K
     if let Some(s) = params.kdf.scrypt() {
         let n = s.cost_parameter;
         if n < 2 || !n.is_power_of_two() || n.trailing_zeros() > MAX_SCRYPT_LOG_N {
-            return Err(unsupported(format!("scrypt N = {n} (must be a power of two up to 2^{MAX_SCRYPT_LOG_N})")));
+            return Err(unsupported(format!(
+                "scrypt N = {n} (must be a power of two up to 2^{MAX_SCRYPT_LOG_N})"
+            )));
         }
-        if s.block_size == 0 || s.block_size > MAX_SCRYPT_R || s.parallelization == 0 || s.parallelization > MAX_SCRYPT_P {
-            return Err(unsupported(format!("scrypt r = {}, p = {}", s.block_size, s.parallelization)));
+        if s.block_size == 0
+            || s.block_size > MAX_SCRYPT_R
+            || s.parallelization == 0
+            || s.parallelization > MAX_SCRYPT_P
+        {
+            return Err(unsupported(format!(
+                "scrypt r = {}, p = {}",
+                s.block_size, s.parallelization
+            )));
         }
-        let memory = 128u64.saturating_mul(u64::from(s.block_size)).saturating_mul(n);
+        let memory = 128u64
+            .saturating_mul(u64::from(s.block_size))
+            .saturating_mul(n);
         if memory > MAX_SCRYPT_MEMORY {
-            return Err(unsupported(format!("scrypt needs {} MiB (at most 1024)", memory >> 20)));
+            return Err(unsupported(format!(
+                "scrypt needs {} MiB (at most 1024)",
+                memory >> 20
+            )));
         }
     } else if let Some(p) = params.kdf.pbkdf2() {
         if p.iteration_count == 0 || p.iteration_count > MAX_PBKDF2_ITERATIONS {
-            return Err(unsupported(format!("PBKDF2 with {} iterations", p.iteration_count)));
+            return Err(unsupported(format!(
+                "PBKDF2 with {} iterations",
+                p.iteration_count
+            )));
         }
     } else {
         return Err(unsupported("unknown key-derivation function".into()));
@@ -286,18 +349,27 @@ fn check_kdf(path: &Path, info: &EncryptedPrivateKeyInfoRef<'_>) -> Result<(), K
 /// Reads a public key (SPKI PEM), rejecting invalid and weak keys.
 pub fn read_public_key(path: &Path) -> Result<VerifyingKey, KeyError> {
     let text = read_limited(path)?;
-    let not_key = |what| KeyError::NotAKey { path: path.to_owned(), what };
+    let not_key = |what| KeyError::NotAKey {
+        path: path.to_owned(),
+        what,
+    };
     let text = std::str::from_utf8(&text).map_err(|_| not_key("not a PEM file"))?;
     match pem_label(text.as_bytes()) {
         Some("PUBLIC KEY") => {}
         Some("PRIVATE KEY" | "ENCRYPTED PRIVATE KEY") => {
-            return Err(not_key("this is a secret key; pass the public key (STEM.pub)"));
+            return Err(not_key(
+                "this is a secret key; pass the public key (STEM.pub)",
+            ));
         }
         _ => return Err(not_key("not an SPKI PEM public key")),
     }
-    let key = VerifyingKey::from_public_key_pem(text).map_err(|_| KeyError::InvalidKey { path: path.to_owned() })?;
+    let key = VerifyingKey::from_public_key_pem(text).map_err(|_| KeyError::InvalidKey {
+        path: path.to_owned(),
+    })?;
     if key.is_weak() {
-        return Err(KeyError::InvalidKey { path: path.to_owned() });
+        return Err(KeyError::InvalidKey {
+            path: path.to_owned(),
+        });
     }
     Ok(key)
 }
@@ -320,7 +392,15 @@ pub fn export(key: &VerifyingKey, format: ExportFormat) -> String {
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
     let list = |b: &[u8], per: usize, indent: &str| {
         b.chunks(per)
-            .map(|c| format!("{indent}{}", c.iter().map(|x| format!("0x{x:02x},")).collect::<Vec<_>>().join(" ")))
+            .map(|c| {
+                format!(
+                    "{indent}{}",
+                    c.iter()
+                        .map(|x| format!("0x{x:02x},"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -356,13 +436,25 @@ mod tests {
             read_secret_key(&sk, || Some(Zeroizing::new(b"nope".to_vec()))),
             Err(KeyError::WrongPassphrase { .. })
         ));
-        assert!(matches!(read_secret_key(&sk, || None), Err(KeyError::PassphraseRequired { .. })));
-        assert!(matches!(write_key_pair(&stem, &key, None, false), Err(KeyError::Exists { .. })));
+        assert!(matches!(
+            read_secret_key(&sk, || None),
+            Err(KeyError::PassphraseRequired { .. })
+        ));
+        assert!(matches!(
+            write_key_pair(&stem, &key, None, false),
+            Err(KeyError::Exists { .. })
+        ));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&sk).unwrap().permissions().mode() & 0o777, 0o600);
-            assert_eq!(std::fs::metadata(&pk).unwrap().permissions().mode() & 0o777, 0o644);
+            assert_eq!(
+                std::fs::metadata(&sk).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+            assert_eq!(
+                std::fs::metadata(&pk).unwrap().permissions().mode() & 0o777,
+                0o644
+            );
         }
     }
 
@@ -372,10 +464,16 @@ mod tests {
         let stem = dir.path().join("k");
         let a = generate().unwrap();
         let (sk, _) = write_key_pair(&stem, &a, None, false).unwrap();
-        assert_eq!(read_secret_key(&sk, || None).unwrap().to_bytes(), a.to_bytes());
+        assert_eq!(
+            read_secret_key(&sk, || None).unwrap().to_bytes(),
+            a.to_bytes()
+        );
         let b = generate().unwrap();
         write_key_pair(&stem, &b, None, true).unwrap();
-        assert_eq!(read_secret_key(&sk, || None).unwrap().to_bytes(), b.to_bytes());
+        assert_eq!(
+            read_secret_key(&sk, || None).unwrap().to_bytes(),
+            b.to_bytes()
+        );
     }
 
     #[test]
@@ -383,13 +481,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let stem = dir.path().join("k");
         let (sk, pk) = write_key_pair(&stem, &generate().unwrap(), None, false).unwrap();
-        assert!(matches!(read_public_key(&sk), Err(KeyError::NotAKey { .. })));
-        assert!(matches!(read_secret_key(&pk, || None), Err(KeyError::NotAKey { .. })));
+        assert!(matches!(
+            read_public_key(&sk),
+            Err(KeyError::NotAKey { .. })
+        ));
+        assert!(matches!(
+            read_secret_key(&pk, || None),
+            Err(KeyError::NotAKey { .. })
+        ));
         let junk = dir.path().join("junk");
         std::fs::write(&junk, b"hello").unwrap();
-        assert!(matches!(read_secret_key(&junk, || None), Err(KeyError::NotAKey { .. })));
+        assert!(matches!(
+            read_secret_key(&junk, || None),
+            Err(KeyError::NotAKey { .. })
+        ));
         let missing = dir.path().join("missing.key");
-        assert!(matches!(read_secret_key(&missing, || None), Err(KeyError::Io { .. })));
+        assert!(matches!(
+            read_secret_key(&missing, || None),
+            Err(KeyError::Io { .. })
+        ));
     }
 
     #[test]
@@ -398,6 +508,8 @@ mod tests {
         let hex = export(&key, ExportFormat::Hex);
         assert_eq!(hex.trim().len(), 64);
         assert!(export(&key, ExportFormat::Rust).contains("pub const LICET_ROOT_KEY: [u8; 32]"));
-        assert!(export(&key, ExportFormat::C).contains("static const unsigned char LICET_ROOT_KEY[32]"));
+        assert!(
+            export(&key, ExportFormat::C).contains("static const unsigned char LICET_ROOT_KEY[32]")
+        );
     }
 }

@@ -85,13 +85,28 @@ impl ChainBuilder {
         let mut c = claims(iss, sub, 1);
         c.cnf = Some(public(&child));
         c.depth = 7;
-        c.quotas.insert("sip_numbers".into(), licet_common::Quota::Count(100));
-        c.quotas.insert("app_installs".into(), licet_common::Quota::Count(100));
-        c.features = Some(["video", "door_api", "remote_open"].iter().map(|s| s.to_string()).collect::<BTreeSet<_>>());
-        c.roles.insert("concierge".into(), ["guest_passes"].iter().map(|s| s.to_string()).collect());
+        c.quotas
+            .insert("sip_numbers".into(), licet_common::Quota::Count(100));
+        c.quotas
+            .insert("app_installs".into(), licet_common::Quota::Count(100));
+        c.features = Some(
+            ["video", "door_api", "remote_open"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<BTreeSet<_>>(),
+        );
+        c.roles.insert(
+            "concierge".into(),
+            ["guest_passes"].iter().map(|s| s.to_string()).collect(),
+        );
         f(&mut c);
         let link = sign_link(&c, &root);
-        Self { links: vec![link], claims: vec![c], keys: vec![child], root }
+        Self {
+            links: vec![link],
+            claims: vec![c],
+            keys: vec![child],
+            root,
+        }
     }
 
     /// Appends a link for `sub`, signed with the last link's delegated key,
@@ -127,13 +142,16 @@ impl ChainBuilder {
 pub fn hierarchy() -> ChainBuilder {
     ChainBuilder::new(key(1), "acme/dist-7", |_| {})
         .push("acme/dist-7/dealer-3", |c| {
-            c.quotas.insert("sip_numbers".into(), licet_common::Quota::Count(50));
+            c.quotas
+                .insert("sip_numbers".into(), licet_common::Quota::Count(50));
         })
         .push("acme/dist-7/dealer-3/complex-12", |c| {
-            c.quotas.insert("sip_numbers".into(), licet_common::Quota::Count(20));
+            c.quotas
+                .insert("sip_numbers".into(), licet_common::Quota::Count(20));
         })
         .push("acme/dist-7/dealer-3/complex-12/bldg-2", |c| {
-            c.quotas.insert("sip_numbers".into(), licet_common::Quota::Count(10));
+            c.quotas
+                .insert("sip_numbers".into(), licet_common::Quota::Count(10));
             c.cnf = None;
             c.depth = 0;
         })
@@ -143,21 +161,36 @@ pub fn hierarchy() -> ChainBuilder {
 /// `../shared/vectors` beside the repository. `None` (with a printed notice)
 /// when they are missing outside CI; under `CI=true` a missing folder fails.
 pub fn vectors_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("LICET_VECTORS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("..").join("shared").join("vectors")
-    });
+    let dir = std::env::var_os("LICET_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("..")
+                .join("shared")
+                .join("vectors")
+        });
     if dir.is_dir() {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("external test vectors not found at {} (set LICET_VECTORS)", dir.display());
+        panic!(
+            "external test vectors not found at {} (set LICET_VECTORS)",
+            dir.display()
+        );
     }
-    eprintln!("NOTICE: external test vectors not found at {}; skipping (set LICET_VECTORS)", dir.display());
+    eprintln!(
+        "NOTICE: external test vectors not found at {}; skipping (set LICET_VECTORS)",
+        dir.display()
+    );
     None
 }
 
 /// Decodes lowercase or uppercase hex.
 pub fn unhex(s: &str) -> Vec<u8> {
     assert!(s.len() % 2 == 0, "odd hex length");
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }

@@ -8,28 +8,36 @@ const BUILDING: &str = "acme/dist-7/dealer-3/complex-12/bldg-2";
 
 fn accepted(bytes: &[u8]) -> bool {
     let roots = [TrustedRoot::from_bytes(&public(&key(1))).unwrap()];
-    let device = Device::new(BUILDING, NOW).unwrap().with_device_id("panel-1");
-    UnverifiedLicense::parse(bytes).and_then(|l| l.verify(&roots, &device)).is_ok()
+    let device = Device::new(BUILDING, NOW)
+        .unwrap()
+        .with_device_id("panel-1");
+    UnverifiedLicense::parse(bytes)
+        .and_then(|l| l.verify(&roots, &device))
+        .is_ok()
 }
 
 /// A chain exercising every claim kind: quotas (well-known, custom,
 /// unlimited), features, roles, devices, reminder, add-on-free base links.
 fn rich_chain() -> Vec<u8> {
     ChainBuilder::new(key(1), "acme/dist-7", |c| {
-        c.quotas.insert("door_codes".into(), licet_common::Quota::Unlimited);
+        c.quotas
+            .insert("door_codes".into(), licet_common::Quota::Unlimited);
         c.devices = Some(["panel-1".to_string(), "panel-9".to_string()].into());
         c.remind = Some(14 * DAY);
     })
     .push("acme/dist-7/dealer-3", |c| {
-        c.quotas.insert("sip_numbers".into(), licet_common::Quota::Count(40));
+        c.quotas
+            .insert("sip_numbers".into(), licet_common::Quota::Count(40));
         c.features = Some(["video".to_string(), "door_api".to_string()].into());
     })
     .push("acme/dist-7/dealer-3/complex-12", |c| {
-        c.roles.insert("concierge".into(), ["guest_passes".to_string()].into());
+        c.roles
+            .insert("concierge".into(), ["guest_passes".to_string()].into());
         c.devices = Some(["panel-1".to_string()].into());
     })
     .push(BUILDING, |c| {
-        c.quotas.insert("door_codes".into(), licet_common::Quota::Count(500));
+        c.quotas
+            .insert("door_codes".into(), licet_common::Quota::Count(500));
         c.cnf = None;
         c.depth = 0;
     })

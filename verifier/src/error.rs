@@ -255,48 +255,94 @@ impl fmt::Display for Error<'_> {
         match self {
             Self::Decode(e) => write!(f, "not a valid licet license: {e}"),
             Self::NoTrustedRoots => f.write_str("no trusted root keys were given"),
-            Self::InvalidRootKey => f.write_str("a trusted root key is not a valid Ed25519 public key"),
+            Self::InvalidRootKey => {
+                f.write_str("a trusted root key is not a valid Ed25519 public key")
+            }
             Self::UnknownRoot { kid } => {
-                write!(f, "root link is signed by key {} which is not a trusted root", Hex(kid))
+                write!(
+                    f,
+                    "root link is signed by key {} which is not a trusted root",
+                    Hex(kid)
+                )
             }
             Self::RootHasParent => f.write_str("root link names a parent"),
-            Self::KidMismatch { link, expected, found } => write!(
+            Self::KidMismatch {
+                link,
+                expected,
+                found,
+            } => write!(
                 f,
                 "link {link} names signer key {} but its parent delegates to key {}",
                 Hex(found),
                 Hex(expected)
             ),
             Self::InvalidDelegatedKey { link } => {
-                write!(f, "link {link} delegates to a key that is not a valid Ed25519 key")
+                write!(
+                    f,
+                    "link {link} delegates to a key that is not a valid Ed25519 key"
+                )
             }
             Self::BadSignature { link } => write!(f, "link {link}: signature does not verify"),
             Self::ParentCannotDelegate { link } => {
-                write!(f, "link {link} hangs under a parent that may not mint (no cnf key)")
+                write!(
+                    f,
+                    "link {link} hangs under a parent that may not mint (no cnf key)"
+                )
             }
             Self::WrongParent { link } => {
-                write!(f, "link {link} names a parent serial other than the link before it")
+                write!(
+                    f,
+                    "link {link} names a parent serial other than the link before it"
+                )
             }
-            Self::IssuerMismatch { link, expected, found } => write!(
+            Self::IssuerMismatch {
+                link,
+                expected,
+                found,
+            } => write!(
                 f,
                 "link {link} is issued by {found} but its parent licenses {expected}"
             ),
-            Self::OutsideNamespace { link, issuer, subject } => write!(
+            Self::OutsideNamespace {
+                link,
+                issuer,
+                subject,
+            } => write!(
                 f,
                 "link {link}: {issuer} may not license {subject}, which is outside its subtree"
             ),
-            Self::NotYetValid { link, now, not_before } => {
-                write!(f, "link {link} is not valid before {not_before} (now {now})")
+            Self::NotYetValid {
+                link,
+                now,
+                not_before,
+            } => {
+                write!(
+                    f,
+                    "link {link} is not valid before {not_before} (now {now})"
+                )
             }
-            Self::Expired { link, now, not_after } => {
+            Self::Expired {
+                link,
+                now,
+                not_after,
+            } => {
                 write!(f, "link {link} expired at {not_after} (now {now})")
             }
-            Self::WindowWidened { link, window, parent } => write!(
+            Self::WindowWidened {
+                link,
+                window,
+                parent,
+            } => write!(
                 f,
                 "link {link} is valid {} outside its parent's window {}",
                 Window(*window),
                 Window(*parent)
             ),
-            Self::DepthExceeded { link, parent, depth } => write!(
+            Self::DepthExceeded {
+                link,
+                parent,
+                depth,
+            } => write!(
                 f,
                 "link {link} has delegation depth {depth} but its parent allows only {}",
                 parent.saturating_sub(1)
@@ -307,25 +353,45 @@ impl fmt::Display for Error<'_> {
             Self::KindWidened { link } => {
                 write!(f, "link {link} is a base license under an add-on")
             }
-            Self::QuotaRaised { link, name, parent: Some(p), requested } => write!(
+            Self::QuotaRaised {
+                link,
+                name,
+                parent: Some(p),
+                requested,
+            } => write!(
                 f,
                 "link {link}: quota {} = {requested} exceeds the parent's {p}",
                 name.as_str()
             ),
-            Self::QuotaRaised { link, name, parent: None, requested } => write!(
+            Self::QuotaRaised {
+                link,
+                name,
+                parent: None,
+                requested,
+            } => write!(
                 f,
                 "link {link}: quota {} = {requested} is not granted by the parent",
                 name.as_str()
             ),
             Self::FeatureNotGranted { link, feature } => {
-                write!(f, "link {link}: feature {feature} is not granted by the parent")
+                write!(
+                    f,
+                    "link {link}: feature {feature} is not granted by the parent"
+                )
             }
-            Self::RoleGrantNotAllowed { link, role, feature } => write!(
+            Self::RoleGrantNotAllowed {
+                link,
+                role,
+                feature,
+            } => write!(
                 f,
                 "link {link}: role {role} is granted {feature}, which the parent does not allow"
             ),
             Self::DevicesWidened { link, device } => {
-                write!(f, "link {link}: device {device} is outside the parent's device binding")
+                write!(
+                    f,
+                    "link {link}: device {device} is outside the parent's device binding"
+                )
             }
             Self::WrongGroup { licensed, device } => write!(
                 f,

@@ -139,7 +139,10 @@ impl<'a> Device<'a> {
 
 /// Decodes the text armor into `buf` when `input` is armored, else returns
 /// `input` itself: either way, the binary license.
-pub fn dearmor<'b>(input: &'b [u8], buf: &'b mut [u8; MAX_LICENSE_BYTES]) -> Result<&'b [u8], Error<'static>> {
+pub fn dearmor<'b>(
+    input: &'b [u8],
+    buf: &'b mut [u8; MAX_LICENSE_BYTES],
+) -> Result<&'b [u8], Error<'static>> {
     if armor::is_armored(input) {
         if input.len() > licet_common::limits::MAX_ARMOR_BYTES {
             return Err(Error::Decode(DecodeError::new(
@@ -187,7 +190,11 @@ impl<'a> UnverifiedLicense<'a> {
     }
 
     /// Verifies the whole chain for `device` against `roots`.
-    pub fn verify(self, roots: &[TrustedRoot], device: &Device<'a>) -> Result<VerifiedLicense<'a>, Error<'a>> {
+    pub fn verify(
+        self,
+        roots: &[TrustedRoot],
+        device: &Device<'a>,
+    ) -> Result<VerifiedLicense<'a>, Error<'a>> {
         if roots.is_empty() {
             return Err(Error::NoTrustedRoots);
         }
@@ -201,10 +208,10 @@ impl<'a> UnverifiedLicense<'a> {
             }
             parent = Some(link);
         }
-        let leaf = self
-            .container
-            .leaf()
-            .ok_or(Error::Decode(DecodeError::new(0, licet_common::DecodeErrorKind::Missing { what: "links" })))?;
+        let leaf = self.container.leaf().ok_or(Error::Decode(DecodeError::new(
+            0,
+            licet_common::DecodeErrorKind::Missing { what: "links" },
+        )))?;
         if !leaf.claims.sub.contains(&device.group) {
             return Err(Error::WrongGroup {
                 licensed: leaf.claims.sub,
@@ -222,7 +229,11 @@ impl<'a> UnverifiedLicense<'a> {
 }
 
 /// Decodes and verifies a binary license in one step.
-pub fn verify<'a>(bytes: &'a [u8], roots: &[TrustedRoot], device: &Device<'a>) -> Result<VerifiedLicense<'a>, Error<'a>> {
+pub fn verify<'a>(
+    bytes: &'a [u8],
+    roots: &[TrustedRoot],
+    device: &Device<'a>,
+) -> Result<VerifiedLicense<'a>, Error<'a>> {
     UnverifiedLicense::parse(bytes)?.verify(roots, device)
 }
 
@@ -243,7 +254,10 @@ pub fn check_signature<'a>(
                 .key
         }
         Some(parent) => {
-            let cnf = parent.claims.cnf.ok_or(Error::ParentCannotDelegate { link: i })?;
+            let cnf = parent
+                .claims
+                .cnf
+                .ok_or(Error::ParentCannotDelegate { link: i })?;
             let expected = kid(cnf);
             if &expected != link.kid {
                 return Err(Error::KidMismatch {
@@ -253,7 +267,8 @@ pub fn check_signature<'a>(
                 });
             }
             let parent_index = i.saturating_sub(1);
-            let key = VerifyingKey::from_bytes(cnf).map_err(|_| Error::InvalidDelegatedKey { link: parent_index })?;
+            let key = VerifyingKey::from_bytes(cnf)
+                .map_err(|_| Error::InvalidDelegatedKey { link: parent_index })?;
             if key.is_weak() {
                 return Err(Error::InvalidDelegatedKey { link: parent_index });
             }
@@ -274,7 +289,8 @@ pub fn check_signature<'a>(
 /// The one Ed25519 check of the crate: `verify_strict` (see the crate docs
 /// for why strict).
 fn ed25519_verify(key: &VerifyingKey, msg: &[u8], signature: &[u8; 64]) -> bool {
-    key.verify_strict(msg, &Signature::from_bytes(signature)).is_ok()
+    key.verify_strict(msg, &Signature::from_bytes(signature))
+        .is_ok()
 }
 
 /// Checks an Ed25519 signature from raw bytes exactly as license links are
@@ -290,7 +306,11 @@ pub fn verify_signature(public_key: &[u8; 32], msg: &[u8], signature: &[u8; 64])
 
 /// Checks that link `i` is chained to `parent`: the parent's serial, the
 /// parent's subject as issuer, the subject inside the issuer's subtree.
-pub fn check_chain<'a>(i: usize, link: &Link<'a>, parent: Option<&Link<'a>>) -> Result<(), Error<'a>> {
+pub fn check_chain<'a>(
+    i: usize,
+    link: &Link<'a>,
+    parent: Option<&Link<'a>>,
+) -> Result<(), Error<'a>> {
     let c = &link.claims;
     match parent {
         None if c.parent.is_some() => return Err(Error::RootHasParent),
@@ -343,7 +363,11 @@ pub fn check_time<'a>(i: usize, link: &Link<'a>, now: u64) -> Result<(), Error<'
 
 /// The value the links before `upto` state for something, nearest first
 /// (the leaf-most statement wins: every statement narrows the one above).
-fn nearest<'a, T>(container: &Container<'a>, upto: usize, get: impl Fn(&licet_common::Claims<'a>) -> Option<T>) -> Option<T> {
+fn nearest<'a, T>(
+    container: &Container<'a>,
+    upto: usize,
+    get: impl Fn(&licet_common::Claims<'a>) -> Option<T>,
+) -> Option<T> {
     (0..upto)
         .rev()
         .filter_map(|j| container.link(j))
@@ -352,7 +376,11 @@ fn nearest<'a, T>(container: &Container<'a>, upto: usize, get: impl Fn(&licet_co
 
 /// Checks that link `i` (not the root) only narrows what the links above
 /// grant; the first violation is the error.
-pub fn check_narrowing<'a>(container: &Container<'a>, i: usize, link: &Link<'a>) -> Result<(), Error<'a>> {
+pub fn check_narrowing<'a>(
+    container: &Container<'a>,
+    i: usize,
+    link: &Link<'a>,
+) -> Result<(), Error<'a>> {
     let mut first = None;
     each_narrowing_violation(container, i, link, &mut |e| {
         first = Some(e);
@@ -435,10 +463,15 @@ pub fn each_narrowing_violation<'a>(
             .iter()
             .filter(|f| !parent_features.contains(f) && !parent_grants.contains(f))
         {
-            fail!(Error::RoleGrantNotAllowed { link: i, role, feature });
+            fail!(Error::RoleGrantNotAllowed {
+                link: i,
+                role,
+                feature
+            });
         }
     }
-    if let (Some(devices), Some(parent_devices)) = (c.devices, nearest(container, i, |a| a.devices)) {
+    if let (Some(devices), Some(parent_devices)) = (c.devices, nearest(container, i, |a| a.devices))
+    {
         for device in devices.iter().filter(|d| !parent_devices.contains(d)) {
             fail!(Error::DevicesWidened { link: i, device });
         }

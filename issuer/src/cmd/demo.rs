@@ -24,7 +24,12 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         None => tempfile::Builder::new()
             .prefix("licet-demo-")
             .tempdir()
-            .map_err(|e| CliError::usage(format!("cannot create a temporary folder: {e}"), "pass --dir D"))?
+            .map_err(|e| {
+                CliError::usage(
+                    format!("cannot create a temporary folder: {e}"),
+                    "pass --dir D",
+                )
+            })?
             .keep(),
     };
     let shown = safe(&dir.display().to_string());
@@ -40,22 +45,42 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             }
         }
     }
-    writeln!(out, "# licet demo: vendor -> distributor -> dealer -> complex -> building")?;
-    writeln!(out, "# Every command below can be run by hand from this folder.")?;
-    writeln!(out, "# Demo keys are unencrypted; real keys get a passphrase (drop --unencrypted).")?;
+    writeln!(
+        out,
+        "# licet demo: vendor -> distributor -> dealer -> complex -> building"
+    )?;
+    writeln!(
+        out,
+        "# Every command below can be run by hand from this folder."
+    )?;
+    writeln!(
+        out,
+        "# Demo keys are unencrypted; real keys get a passphrase (drop --unencrypted)."
+    )?;
     writeln!(out, "cd {shown}\n")?;
 
     let mut step = |comment: &str, cmd: &str, expect: u8| -> Result<()> {
         writeln!(out, "# {comment}")?;
         writeln!(out, "$ licet {cmd}")?;
         let argv = std::iter::once("licet").chain(cmd.split_whitespace());
-        let cli = Cli::try_parse_from(argv).map_err(|e| CliError::usage(format!("demo command failed to parse: {e}"), "report this as a bug"))?;
+        let cli = Cli::try_parse_from(argv).map_err(|e| {
+            CliError::usage(
+                format!("demo command failed to parse: {e}"),
+                "report this as a bug",
+            )
+        })?;
         if matches!(cli.command, Command::Demo(_)) {
-            return Err(CliError::usage("demo cannot run itself", "report this as a bug"));
+            return Err(CliError::usage(
+                "demo cannot run itself",
+                "report this as a bug",
+            ));
         }
         let code = crate::dispatch(&cli, out, err)?;
         if code != expect {
-            return Err(CliError::usage(format!("demo step `licet {cmd}` exited {code}, expected {expect}"), "report this as a bug"));
+            return Err(CliError::usage(
+                format!("demo step `licet {cmd}` exited {code}, expected {expect}"),
+                "report this as a bug",
+            ));
         }
         if expect != 0 {
             writeln!(out, "(exit {code}: rejected, as it should be)")?;
@@ -65,26 +90,38 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     };
 
     for who in ["vendor", "dist", "dealer", "complex"] {
-        step(&format!("a key pair for the {who}"), &format!("key generate --out {who} --unencrypted"), 0)?;
+        step(
+            &format!("a key pair for the {who}"),
+            &format!("key generate --out {who} --unencrypted"),
+            0,
+        )?;
     }
     step(
         "the vendor licenses distributor 7 and lets it mint four more levels",
-        &format!("issue --key vendor.key --subject {DIST} --issuer {VENDOR} --delegate dist.pub --tier plus --quota sip_numbers=1000 --quota app_installs=5000 --quota integrations=50 --feature video --feature door_api --feature remote_open --feature advanced_integrations --role concierge=guest_passes,parcel_log --role technical_manager=diagnostics --expires +3y --max-depth 4 --out dist.lic"),
+        &format!(
+            "issue --key vendor.key --subject {DIST} --issuer {VENDOR} --delegate dist.pub --tier plus --quota sip_numbers=1000 --quota app_installs=5000 --quota integrations=50 --feature video --feature door_api --feature remote_open --feature advanced_integrations --role concierge=guest_passes,parcel_log --role technical_manager=diagnostics --expires +3y --max-depth 4 --out dist.lic"
+        ),
         0,
     )?;
     step(
         "the distributor licenses dealer 3 with a share of its quotas",
-        &format!("issue --key dist.key --parent dist.lic --subject {DEALER} --delegate dealer.pub --quota sip_numbers=200 --quota app_installs=800 --quota integrations=10 --expires +2y --out dealer.lic"),
+        &format!(
+            "issue --key dist.key --parent dist.lic --subject {DEALER} --delegate dealer.pub --quota sip_numbers=200 --quota app_installs=800 --quota integrations=10 --expires +2y --out dealer.lic"
+        ),
         0,
     )?;
     step(
         "the dealer licenses residential complex 12, without advanced integrations",
-        &format!("issue --key dealer.key --parent dealer.lic --subject {COMPLEX} --delegate complex.pub --quota sip_numbers=40 --quota app_installs=120 --feature video --feature door_api --feature remote_open --expires +1y --out complex.lic"),
+        &format!(
+            "issue --key dealer.key --parent dealer.lic --subject {COMPLEX} --delegate complex.pub --quota sip_numbers=40 --quota app_installs=120 --feature video --feature door_api --feature remote_open --expires +1y --out complex.lic"
+        ),
         0,
     )?;
     step(
         "the complex licenses building 2 (a leaf: it cannot mint further)",
-        &format!("issue --key complex.key --parent complex.lic --subject {BUILDING} --quota sip_numbers=10 --quota app_installs=30 --out bldg-2.lic"),
+        &format!(
+            "issue --key complex.key --parent complex.lic --subject {BUILDING} --quota sip_numbers=10 --quota app_installs=30 --out bldg-2.lic"
+        ),
         0,
     )?;
     step(

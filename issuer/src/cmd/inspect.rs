@@ -7,7 +7,9 @@ use crate::files::{read_license, read_roots};
 use crate::output::{hex, safe};
 use crate::time::parse_time;
 use licet_common::Container;
-use licet_verifier::{Error, Group, TrustedRoot, check_chain, check_signature, check_time, each_narrowing_violation};
+use licet_verifier::{
+    Error, Group, TrustedRoot, check_chain, check_signature, check_time, each_narrowing_violation,
+};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -43,7 +45,10 @@ fn check_links<'a>(c: &Container<'a>, roots: &[TrustedRoot], now: u64) -> Vec<Li
             problems.push(e);
             true
         });
-        out.push(LinkReport { signature, problems });
+        out.push(LinkReport {
+            signature,
+            problems,
+        });
         prev = Some(link);
     }
     out
@@ -53,8 +58,14 @@ fn check_links<'a>(c: &Container<'a>, roots: &[TrustedRoot], now: u64) -> Vec<Li
 fn excerpt(bytes: &[u8], offset: usize) -> String {
     let start = offset.saturating_sub(8);
     let end = offset.saturating_add(8).min(bytes.len());
-    let before = bytes.get(start..offset.min(bytes.len())).map(hex).unwrap_or_default();
-    let after = bytes.get(offset.min(bytes.len())..end).map(hex).unwrap_or_default();
+    let before = bytes
+        .get(start..offset.min(bytes.len()))
+        .map(hex)
+        .unwrap_or_default();
+    let after = bytes
+        .get(offset.min(bytes.len())..end)
+        .map(hex)
+        .unwrap_or_default();
     format!("...{before} >>{after}...")
 }
 
@@ -67,16 +78,31 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
     let group = args
         .group
         .as_deref()
-        .map(|g| Group::parse(g).map_err(|e| CliError::usage(format!("--group {}: {e}", safe(g)), "a group id looks like acme/dist-7/dealer-3")))
+        .map(|g| {
+            Group::parse(g).map_err(|e| {
+                CliError::usage(
+                    format!("--group {}: {e}", safe(g)),
+                    "a group id looks like acme/dist-7/dealer-3",
+                )
+            })
+        })
         .transpose()?;
     let file = safe(&args.file.display().to_string());
     let bytes = match read_license(&args.file) {
         Ok(b) => b,
         Err(e) if e.code == EXIT_REJECTED => {
             if args.json {
-                writeln!(out, "{}", json!({"version": JSON_VERSION, "file": file, "decoded": false, "valid": false, "error": {"code": "decode", "message": e.message}, "links": []}))?;
+                writeln!(
+                    out,
+                    "{}",
+                    json!({"version": JSON_VERSION, "file": file, "decoded": false, "valid": false, "error": {"code": "decode", "message": e.message}, "links": []})
+                )?;
             } else {
-                writeln!(out, "{file}: cannot decode\n  {}\n  hint: {}", e.message, e.hint)?;
+                writeln!(
+                    out,
+                    "{file}: cannot decode\n  {}\n  hint: {}",
+                    e.message, e.hint
+                )?;
             }
             return Ok(EXIT_REJECTED);
         }
@@ -87,7 +113,11 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
         Err(d) => {
             let e = Error::Decode(d);
             if args.json {
-                writeln!(out, "{}", json!({"version": JSON_VERSION, "file": file, "decoded": false, "valid": false, "error": error_json(&e), "links": []}))?;
+                writeln!(
+                    out,
+                    "{}",
+                    json!({"version": JSON_VERSION, "file": file, "decoded": false, "valid": false, "error": error_json(&e), "links": []})
+                )?;
             } else {
                 writeln!(out, "{file}: {} bytes, cannot decode", bytes.len())?;
                 writeln!(out, "  decoding failed at byte {}: {}", d.offset, d.kind)?;
@@ -100,7 +130,10 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
     let mut overall: Vec<Error<'_>> = Vec::new();
     if let (Some(g), Some(leaf)) = (group, container.leaf()) {
         if !leaf.claims.sub.contains(&g) {
-            overall.push(Error::WrongGroup { licensed: leaf.claims.sub, device: g });
+            overall.push(Error::WrongGroup {
+                licensed: leaf.claims.sub,
+                device: g,
+            });
         }
     }
     let problem_count = reports.iter().map(|r| r.problems.len()).sum::<usize>() + overall.len();
@@ -130,7 +163,13 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
         });
         writeln!(out, "{v}")?;
     } else {
-        writeln!(out, "{file}: licet license, {} bytes, {} link(s), checked at {}", bytes.len(), container.len(), crate::time::format_time(now))?;
+        writeln!(
+            out,
+            "{file}: licet license, {} bytes, {} link(s), checked at {}",
+            bytes.len(),
+            container.len(),
+            crate::time::format_time(now)
+        )?;
         for (i, (link, report)) in container.links().zip(&reports).enumerate() {
             write!(out, "{}", link_text(i, link, now))?;
             writeln!(out, "    signature   {}", report.signature)?;
@@ -143,7 +182,10 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
         }
         match (problem_count, unchecked) {
             (0, false) => writeln!(out, "result: no problems found")?,
-            (0, true) => writeln!(out, "result: no problems found, but the root signature was not checked (pass --trust ROOT.pub)")?,
+            (0, true) => writeln!(
+                out,
+                "result: no problems found, but the root signature was not checked (pass --trust ROOT.pub)"
+            )?,
             (n, _) => writeln!(out, "result: {n} problem(s) found")?,
         }
     }

@@ -33,15 +33,30 @@ pub fn parse_quotas(items: &[String]) -> Result<BTreeMap<String, Quota>> {
             .split_once('=')
             .ok_or_else(|| usage(format!("--quota {}: missing '='", safe(item)), hint))?;
         if !is_name(name) {
-            return Err(usage(format!("--quota {}: invalid name", safe(item)), "names are 1-32 of a-z 0-9 _ - . starting with a letter"));
+            return Err(usage(
+                format!("--quota {}: invalid name", safe(item)),
+                "names are 1-32 of a-z 0-9 _ - . starting with a letter",
+            ));
         }
         let q = if value == "unlimited" {
             Quota::Unlimited
         } else {
-            Quota::Count(value.parse().map_err(|_| usage(format!("--quota {}: {} is not a count from 0 to 4294967295", safe(item), safe(value)), hint))?)
+            Quota::Count(value.parse().map_err(|_| {
+                usage(
+                    format!(
+                        "--quota {}: {} is not a count from 0 to 4294967295",
+                        safe(item),
+                        safe(value)
+                    ),
+                    hint,
+                )
+            })?)
         };
         if out.insert(name.to_owned(), q).is_some() {
-            return Err(usage(format!("--quota {name} is given twice"), "give each quota once"));
+            return Err(usage(
+                format!("--quota {name} is given twice"),
+                "give each quota once",
+            ));
         }
     }
     Ok(out)
@@ -51,12 +66,18 @@ fn parse_names(items: &[String], flag: &str) -> Result<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     for n in items {
         if !is_name(n) {
-            return Err(usage(format!("{flag} {}: invalid name", safe(n)), "names are 1-32 of a-z 0-9 _ - . starting with a letter"));
+            return Err(usage(
+                format!("{flag} {}: invalid name", safe(n)),
+                "names are 1-32 of a-z 0-9 _ - . starting with a letter",
+            ));
         }
         out.insert(n.clone());
     }
     if out.len() > licet_common::limits::MAX_FEATURES {
-        return Err(usage(format!("more than {} features", licet_common::limits::MAX_FEATURES), "state fewer features"));
+        return Err(usage(
+            format!("more than {} features", licet_common::limits::MAX_FEATURES),
+            "state fewer features",
+        ));
     }
     Ok(out)
 }
@@ -65,22 +86,44 @@ pub fn parse_roles(items: &[String]) -> Result<BTreeMap<String, BTreeSet<String>
     let mut out = BTreeMap::new();
     for item in items {
         let (role, grants) = item.split_once('=').ok_or_else(|| {
-            usage(format!("--role {}: missing '='", safe(item)), "write --role ROLE=F1,F2, e.g. --role concierge=guest_passes")
+            usage(
+                format!("--role {}: missing '='", safe(item)),
+                "write --role ROLE=F1,F2, e.g. --role concierge=guest_passes",
+            )
         })?;
         if !is_name(role) {
-            return Err(usage(format!("--role {}: invalid role name", safe(item)), "names are 1-32 of a-z 0-9 _ - . starting with a letter"));
+            return Err(usage(
+                format!("--role {}: invalid role name", safe(item)),
+                "names are 1-32 of a-z 0-9 _ - . starting with a letter",
+            ));
         }
-        let list: Vec<String> = grants.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        let list: Vec<String> = grants
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
         let set = parse_names(&list, "--role")?;
         if set.len() > licet_common::limits::MAX_ROLE_GRANTS {
-            return Err(usage(format!("--role {role}: more than {} grants", licet_common::limits::MAX_ROLE_GRANTS), "grant fewer features to the role"));
+            return Err(usage(
+                format!(
+                    "--role {role}: more than {} grants",
+                    licet_common::limits::MAX_ROLE_GRANTS
+                ),
+                "grant fewer features to the role",
+            ));
         }
         if out.insert(role.to_owned(), set).is_some() {
-            return Err(usage(format!("--role {role} is given twice"), "list all of a role's features in one --role ROLE=F1,F2"));
+            return Err(usage(
+                format!("--role {role} is given twice"),
+                "list all of a role's features in one --role ROLE=F1,F2",
+            ));
         }
     }
     if out.len() > licet_common::limits::MAX_ROLES {
-        return Err(usage(format!("more than {} roles", licet_common::limits::MAX_ROLES), "state fewer roles"));
+        return Err(usage(
+            format!("more than {} roles", licet_common::limits::MAX_ROLES),
+            "state fewer roles",
+        ));
     }
     Ok(out)
 }
@@ -98,20 +141,34 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
         Some(t) => parse_time(t, crate::time::now(), "--now")?,
         None => crate::time::now(),
     };
-    let subject = Group::parse(&args.subject)
-        .map_err(|e| usage(format!("--subject {}: {e}", safe(&args.subject)), "a group id looks like acme/dist-7/dealer-3"))?;
+    let subject = Group::parse(&args.subject).map_err(|e| {
+        usage(
+            format!("--subject {}: {e}", safe(&args.subject)),
+            "a group id looks like acme/dist-7/dealer-3",
+        )
+    })?;
     let quotas = parse_quotas(&args.quotas)?;
     let features = parse_names(&args.features, "--feature")?;
     let roles = parse_roles(&args.roles)?;
     for d in &args.devices {
         if !is_device_id(d) {
-            return Err(usage(format!("--device {}: invalid device id", safe(d)), "device ids are 1-64 printable ASCII characters without spaces"));
+            return Err(usage(
+                format!("--device {}: invalid device id", safe(d)),
+                "device ids are 1-64 printable ASCII characters without spaces",
+            ));
         }
     }
     let remind = args
         .remind
         .as_deref()
-        .map(|r| parse_duration(r).ok_or_else(|| usage(format!("--remind {}: not a duration", safe(r)), "write e.g. 30d, 2w or 72h")))
+        .map(|r| {
+            parse_duration(r).ok_or_else(|| {
+                usage(
+                    format!("--remind {}: not a duration", safe(r)),
+                    "write e.g. 30d, 2w or 72h",
+                )
+            })
+        })
         .transpose()?;
 
     // The parent chain, read and checked before anything is asked of the key.
@@ -132,14 +189,22 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
 
     let key_path = &args.key;
     let key = licet_keys::read_secret_key(key_path, || {
-        passphrase(args.passphrase.passphrase_file.as_deref(), "Passphrase for the signing key: ").ok().flatten()
+        passphrase(
+            args.passphrase.passphrase_file.as_deref(),
+            "Passphrase for the signing key: ",
+        )
+        .ok()
+        .flatten()
     })?;
     let signer_public = key.verifying_key().to_bytes();
     if let Some(leaf) = &parent_leaf {
         match leaf.cnf {
             None => {
                 return Err(CliError::rejected(
-                    format!("the parent license ({}) does not delegate: its holder may not mint", leaf.sub),
+                    format!(
+                        "the parent license ({}) does not delegate: its holder may not mint",
+                        leaf.sub
+                    ),
                     "ask your issuer for a license minted with --delegate YOUR.pub",
                 ));
             }
@@ -160,14 +225,27 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
 
     let iss = match (&parent_leaf, &args.issuer) {
         (Some(_), Some(_)) => {
-            return Err(usage("--issuer is only for root licenses", "drop --issuer: the issuer is the parent license's group"));
+            return Err(usage(
+                "--issuer is only for root licenses",
+                "drop --issuer: the issuer is the parent license's group",
+            ));
         }
         (Some(leaf), None) => leaf.sub.as_str().to_owned(),
         (None, Some(i)) => {
-            Group::parse(i).map_err(|e| usage(format!("--issuer {}: {e}", safe(i)), "a group id looks like acme"))?;
+            Group::parse(i).map_err(|e| {
+                usage(
+                    format!("--issuer {}: {e}", safe(i)),
+                    "a group id looks like acme",
+                )
+            })?;
             i.clone()
         }
-        (None, None) => subject.as_str().split('/').next().unwrap_or_default().to_owned(),
+        (None, None) => subject
+            .as_str()
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
     };
 
     let cnf = args
@@ -177,10 +255,16 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
         .transpose()?;
     let depth = match (args.max_depth, cnf.is_some(), &parent_leaf) {
         (Some(d), false, _) if d > 0 => {
-            return Err(usage("--max-depth needs --delegate: a license without a key cannot mint", "add --delegate CHILD.pub, or drop --max-depth"));
+            return Err(usage(
+                "--max-depth needs --delegate: a license without a key cannot mint",
+                "add --delegate CHILD.pub, or drop --max-depth",
+            ));
         }
         (Some(d), _, _) if u64::from(d) > MAX_DEPTH => {
-            return Err(usage(format!("--max-depth {d} is over the cap of {MAX_DEPTH}"), "a chain has at most 8 links"));
+            return Err(usage(
+                format!("--max-depth {d} is over the cap of {MAX_DEPTH}"),
+                "a chain has at most 8 links",
+            ));
         }
         (Some(d), _, _) => d,
         (None, false, _) => 0,
@@ -196,10 +280,18 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
         None => parent_leaf.and_then(|l| l.exp),
     };
     if exp.is_some_and(|e| e <= nbf) {
-        return Err(usage("the license would end before it starts", "check --not-before and --expires"));
+        return Err(usage(
+            "the license would end before it starts",
+            "check --not-before and --expires",
+        ));
     }
     let mut serial = vec![0u8; SERIAL_BYTES];
-    getrandom::fill(&mut serial).map_err(|_| usage("the system random number generator failed", "check the system's entropy source"))?;
+    getrandom::fill(&mut serial).map_err(|_| {
+        usage(
+            "the system random number generator failed",
+            "check the system's entropy source",
+        )
+    })?;
 
     let claims = LinkClaims {
         iss,
@@ -210,13 +302,29 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
         serial,
         cnf,
         parent: parent_leaf.map(|l| l.serial.to_vec()),
-        tier: args.tier.map(tier).or(parent_leaf.map(|l| l.tier)).unwrap_or(Tier::Plus),
-        kind: if args.addon { Kind::AddOn } else { Kind::License },
+        tier: args
+            .tier
+            .map(tier)
+            .or(parent_leaf.map(|l| l.tier))
+            .unwrap_or(Tier::Plus),
+        kind: if args.addon {
+            Kind::AddOn
+        } else {
+            Kind::License
+        },
         quotas,
-        features: if args.features.is_empty() { None } else { Some(features) },
+        features: if args.features.is_empty() {
+            None
+        } else {
+            Some(features)
+        },
         roles,
         depth,
-        devices: if args.devices.is_empty() { None } else { Some(args.devices.iter().cloned().collect()) },
+        devices: if args.devices.is_empty() {
+            None
+        } else {
+            Some(args.devices.iter().cloned().collect())
+        },
         remind,
     };
     let bytes = mint(&claims, &key, parent.as_ref())?;
@@ -251,7 +359,12 @@ fn check_parent_chain(p: &Container<'_>) -> Result<()> {
             check_signature(i, link, prev, &[])
                 .and_then(|()| check_chain(i, link, prev))
                 .and_then(|()| check_narrowing(p, i, link))
-                .map_err(|e| CliError::rejected(format!("--parent is not a valid chain: {e}"), "run `licet inspect` on it; ask its issuer for a fresh copy"))?;
+                .map_err(|e| {
+                    CliError::rejected(
+                        format!("--parent is not a valid chain: {e}"),
+                        "run `licet inspect` on it; ask its issuer for a fresh copy",
+                    )
+                })?;
         }
         prev = Some(link);
     }
@@ -266,17 +379,26 @@ fn check_parent_chain(p: &Container<'_>) -> Result<()> {
 
 /// Builds the candidate chain, runs every rule check on the new link, and
 /// only then signs. Returns the binary license file.
-pub fn mint(claims: &LinkClaims, key: &ed25519_dalek::SigningKey, parent: Option<&Container<'_>>) -> Result<Vec<u8>> {
+pub fn mint(
+    claims: &LinkClaims,
+    key: &ed25519_dalek::SigningKey,
+    parent: Option<&Container<'_>>,
+) -> Result<Vec<u8>> {
     let payload = claims.to_payload();
     if payload.len() > MAX_PAYLOAD_BYTES {
         return Err(usage(
-            format!("the license's claims take {} bytes, over the {MAX_PAYLOAD_BYTES}-byte limit of a link", payload.len()),
+            format!(
+                "the license's claims take {} bytes, over the {MAX_PAYLOAD_BYTES}-byte limit of a link",
+                payload.len()
+            ),
             "state fewer or shorter features, roles, quotas or devices",
         ));
     }
     let public = key.verifying_key().to_bytes();
     let protected = protected_header(&licet_keys::kid(&public));
-    let parent_links: Vec<&[u8]> = parent.map(|p| p.links().map(|l| l.bytes).collect()).unwrap_or_default();
+    let parent_links: Vec<&[u8]> = parent
+        .map(|p| p.links().map(|l| l.bytes).collect())
+        .unwrap_or_default();
     let assemble = |link: &[u8]| {
         let mut all = parent_links.clone();
         all.push(link);
@@ -288,15 +410,31 @@ pub fn mint(claims: &LinkClaims, key: &ed25519_dalek::SigningKey, parent: Option
     let candidate = assemble(&unsigned);
     if candidate.len() > MAX_LICENSE_BYTES {
         return Err(usage(
-            format!("the license would take {} bytes, over the {MAX_LICENSE_BYTES}-byte limit", candidate.len()),
+            format!(
+                "the license would take {} bytes, over the {MAX_LICENSE_BYTES}-byte limit",
+                candidate.len()
+            ),
             "state fewer or shorter claims",
         ));
     }
-    let decoded = Container::decode(&candidate).map_err(|e| usage(format!("the new link does not encode validly: {e}"), "check the values given"))?;
+    let decoded = Container::decode(&candidate).map_err(|e| {
+        usage(
+            format!("the new link does not encode validly: {e}"),
+            "check the values given",
+        )
+    })?;
     let i = decoded.len().saturating_sub(1);
-    let (link, parent_leaf) = match (decoded.link(i), i.checked_sub(1).and_then(|p| decoded.link(p))) {
+    let (link, parent_leaf) = match (
+        decoded.link(i),
+        i.checked_sub(1).and_then(|p| decoded.link(p)),
+    ) {
         (Some(l), p) => (l, p),
-        (None, _) => return Err(usage("internal error: the new link is missing", "report this as a bug")),
+        (None, _) => {
+            return Err(usage(
+                "internal error: the new link is missing",
+                "report this as a bug",
+            ));
+        }
     };
     check_chain(i, link, parent_leaf)
         .and_then(|()| check_narrowing(&decoded, i, link))
@@ -311,12 +449,23 @@ pub fn mint(claims: &LinkClaims, key: &ed25519_dalek::SigningKey, parent: Option
     let signature = key.sign(&sig_structure(&protected, &payload)).to_bytes();
     let signed = cose_sign1(&protected, &payload, &signature);
     let bytes = assemble(&signed);
-    let decoded = Container::decode(&bytes).map_err(|e| usage(format!("internal error: {e}"), "report this as a bug"))?;
-    let root = TrustedRoot::from_bytes(&public).map_err(|e| usage(format!("the signing key is unusable: {e}"), "generate a new key"))?;
+    let decoded = Container::decode(&bytes)
+        .map_err(|e| usage(format!("internal error: {e}"), "report this as a bug"))?;
+    let root = TrustedRoot::from_bytes(&public).map_err(|e| {
+        usage(
+            format!("the signing key is unusable: {e}"),
+            "generate a new key",
+        )
+    })?;
     let prev = i.checked_sub(1).and_then(|p| decoded.link(p));
-    let ok = decoded.link(i).is_some_and(|l| check_signature(i, l, prev, &[root]).is_ok());
+    let ok = decoded
+        .link(i)
+        .is_some_and(|l| check_signature(i, l, prev, &[root]).is_ok());
     if !ok {
-        return Err(usage("internal error: the new signature does not verify", "report this as a bug"));
+        return Err(usage(
+            "internal error: the new signature does not verify",
+            "report this as a bug",
+        ));
     }
     Ok(bytes)
 }

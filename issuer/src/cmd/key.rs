@@ -18,7 +18,10 @@ pub fn generate(args: &KeyGenerateArgs, out: &mut dyn Write, err: &mut dyn Write
     let pass = if args.unencrypted {
         None
     } else {
-        let p = passphrase(args.passphrase.passphrase_file.as_deref(), "Passphrase for the new key: ")?;
+        let p = passphrase(
+            args.passphrase.passphrase_file.as_deref(),
+            "Passphrase for the new key: ",
+        )?;
         let Some(p) = p else {
             return Err(CliError::usage(
                 "no passphrase for the new key",
@@ -28,12 +31,29 @@ pub fn generate(args: &KeyGenerateArgs, out: &mut dyn Write, err: &mut dyn Write
         Some(p)
     };
     let key = licet_keys::generate()?;
-    let (secret_path, public_path) =
-        licet_keys::write_key_pair(&args.out, &key, pass.as_ref().map(|p| p.as_slice()), args.force)?;
+    let (secret_path, public_path) = licet_keys::write_key_pair(
+        &args.out,
+        &key,
+        pass.as_ref().map(|p| p.as_slice()),
+        args.force,
+    )?;
     let kid = hex(&licet_keys::kid(key.verifying_key().as_bytes()));
     writeln!(out, "key id {kid}")?;
-    writeln!(out, "secret key  {}{}", safe(&secret_path.display().to_string()), if pass.is_some() { " (encrypted)" } else { " (NOT encrypted)" })?;
-    writeln!(out, "public key  {}", safe(&public_path.display().to_string()))?;
+    writeln!(
+        out,
+        "secret key  {}{}",
+        safe(&secret_path.display().to_string()),
+        if pass.is_some() {
+            " (encrypted)"
+        } else {
+            " (NOT encrypted)"
+        }
+    )?;
+    writeln!(
+        out,
+        "public key  {}",
+        safe(&public_path.display().to_string())
+    )?;
     writeln!(
         err,
         "next: mint a root license with\n  licet issue --key {} --subject VENDOR/GROUP --delegate CHILD.pub --out GROUP.lic\nor give {} to your parent to be delegated to",

@@ -13,11 +13,21 @@ use std::io::Write;
 pub fn hint(e: &Error<'_>) -> &'static str {
     match e {
         Error::Decode(_) => "the file is damaged or not a licet license; run `licet inspect` on it",
-        Error::UnknownRoot { .. } => "check --trust: pass the vendor root key the license was minted under",
-        Error::NotYetValid { .. } | Error::Expired { .. } => "check the device clock (--at), or ask the issuer for a license valid now",
-        Error::WrongGroup { .. } => "licenses cannot move between groups: use the license minted for this group",
-        Error::DeviceNotBound => "pass the device's id with --device-id, or use the license minted for this device",
-        _ => "run `licet inspect --trust ROOT.pub FILE` to see every problem; ask the issuer for a corrected license",
+        Error::UnknownRoot { .. } => {
+            "check --trust: pass the vendor root key the license was minted under"
+        }
+        Error::NotYetValid { .. } | Error::Expired { .. } => {
+            "check the device clock (--at), or ask the issuer for a license valid now"
+        }
+        Error::WrongGroup { .. } => {
+            "licenses cannot move between groups: use the license minted for this group"
+        }
+        Error::DeviceNotBound => {
+            "pass the device's id with --device-id, or use the license minted for this device"
+        }
+        _ => {
+            "run `licet inspect --trust ROOT.pub FILE` to see every problem; ask the issuer for a corrected license"
+        }
     }
 }
 
@@ -28,11 +38,18 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         None => crate::time::now(),
     };
     let roots = read_roots(&args.trust)?;
-    let group = Group::parse(&args.group)
-        .map_err(|e| CliError::usage(format!("--group {}: {e}", safe(&args.group)), "a group id looks like acme/dist-7/dealer-3"))?;
+    let group = Group::parse(&args.group).map_err(|e| {
+        CliError::usage(
+            format!("--group {}: {e}", safe(&args.group)),
+            "a group id looks like acme/dist-7/dealer-3",
+        )
+    })?;
     if let Some(id) = &args.device_id {
         if !licet_common::claims::is_device_id(id) {
-            return Err(CliError::usage(format!("--device-id {}: invalid device id", safe(id)), "device ids are 1-64 printable ASCII characters without spaces"));
+            return Err(CliError::usage(
+                format!("--device-id {}: invalid device id", safe(id)),
+                "device ids are 1-64 printable ASCII characters without spaces",
+            ));
         }
     }
     let bytes = match read_license(&args.file) {
@@ -44,7 +61,11 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         }
         Err(e) => return Err(e),
     };
-    let device = Device { group, device_id: args.device_id.as_deref(), now };
+    let device = Device {
+        group,
+        device_id: args.device_id.as_deref(),
+        now,
+    };
     match licet_verifier::verify(&bytes, &roots, &device) {
         Ok(lic) => {
             if args.json {
