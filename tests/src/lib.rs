@@ -6,6 +6,8 @@
 //! reach it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod diag;
+
 use ed25519_dalek::{Signer, SigningKey};
 use licet_common::encode::{LinkClaims, container, cose_sign1, protected_header, sig_structure};
 use licet_common::{Kind, Tier};
