@@ -127,10 +127,10 @@ pub struct IssueArgs {
     /// Bind the license to a device id (repeatable).
     #[arg(long = "device", value_name = "ID")]
     pub devices: Vec<String>,
-    /// Valid from (RFC 3339, YYYY-MM-DD, now, or +N[smhdwy]); default now.
+    /// Valid from (RFC 3339, YYYY-MM-DD, now, or +N with a unit s, m, h, d, w, y); default now.
     #[arg(long, value_name = "TIME")]
     pub not_before: Option<String>,
-    /// Valid until (RFC 3339, YYYY-MM-DD, or +N[smhdwy]); default no end date (or the parent's end).
+    /// Valid until (RFC 3339, YYYY-MM-DD, or +N with a unit s, m, h, d, w, y); default no end date (or the parent's end).
     #[arg(long, value_name = "TIME")]
     pub expires: Option<String>,
     /// How many more levels the subject may mint below it (needs --delegate).

@@ -27,7 +27,10 @@ fn head(b: &[u8], pos: &mut usize) -> Option<(u8, u64)> {
     };
     let mut arg = u64::from(info);
     if n > 0 {
-        arg = b.get(*pos..*pos + n)?.iter().fold(0, |a, x| (a << 8) | u64::from(*x));
+        arg = b
+            .get(*pos..*pos + n)?
+            .iter()
+            .fold(0, |a, x| (a << 8) | u64::from(*x));
         *pos += n;
     }
     Some((major, arg))
@@ -58,12 +61,18 @@ fn item(b: &[u8], pos: &mut usize, indent: usize, out: &mut String) -> Option<()
                 item(data, &mut p, indent, out)?;
                 out.push_str(" >>");
             } else {
-                out.push_str(&format!("h'{}'", data.iter().map(|x| format!("{x:02x}")).collect::<String>()));
+                out.push_str(&format!(
+                    "h'{}'",
+                    data.iter().map(|x| format!("{x:02x}")).collect::<String>()
+                ));
             }
         }
         3 => {
             let len = usize::try_from(arg).ok()?;
-            out.push_str(&format!("\"{}\"", std::str::from_utf8(b.get(*pos..pos.checked_add(len)?)?).ok()?));
+            out.push_str(&format!(
+                "\"{}\"",
+                std::str::from_utf8(b.get(*pos..pos.checked_add(len)?)?).ok()?
+            ));
             *pos += len;
         }
         4 => {

@@ -14,7 +14,12 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn wrapped_hex(b: &[u8]) -> String {
-    hex(b).as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join("\n")
+    hex(b)
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The example: the vendor `acme` licenses distributor 7, which licenses
@@ -32,7 +37,8 @@ fn example() -> (Vec<u8>, LinkClaims, LinkClaims) {
     root.quotas.insert("app_installs".into(), Quota::Count(200));
     root.quotas.insert("door_codes".into(), Quota::Unlimited);
     root.features = Some(["video".to_string(), "door_api".to_string()].into());
-    root.roles.insert("concierge".into(), ["guest_passes".to_string()].into());
+    root.roles
+        .insert("concierge".into(), ["guest_passes".to_string()].into());
     let mut child = claims("acme/dist-7", "acme/dist-7/dealer-3", 0);
     child.serial = vec![0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18];
     child.parent = Some(root.serial.clone());
@@ -52,23 +58,45 @@ fn blocks() -> Vec<(&'static str, String)> {
     let l1 = c.link(1).unwrap();
     let sig_structure = licet_common::encode::sig_structure(l1.protected, l1.payload);
     vec![
-        ("keys", format!(
-            "vendor public key  {}\nvendor key id      {}\ndist public key    {}\ndist key id        {}\nthumbprint input   {}\n",
-            hex(&vendor_pk),
-            hex(&licet_common::kid::kid(&vendor_pk)),
-            hex(&dist_pk),
-            hex(&licet_common::kid::kid(&dist_pk)),
-            hex(&licet_common::kid::thumbprint_input(&vendor_pk)),
-        )),
+        (
+            "keys",
+            format!(
+                "vendor public key  {}\nvendor key id      {}\ndist public key    {}\ndist key id        {}\nthumbprint input   {}\n",
+                hex(&vendor_pk),
+                hex(&licet_common::kid::kid(&vendor_pk)),
+                hex(&dist_pk),
+                hex(&licet_common::kid::kid(&dist_pk)),
+                hex(&licet_common::kid::thumbprint_input(&vendor_pk)),
+            ),
+        ),
         ("diag", format!("{}\n", diag(&file))),
         ("hex", format!("{}\n", wrapped_hex(&file))),
         ("armor", licet_common::armor::encode(&file)),
         ("protected", format!("{}\n", hex(l1.protected))),
-        ("root-payload", format!("{}\n", wrapped_hex(&root.to_payload()))),
-        ("child-payload", format!("{}\n", wrapped_hex(&child.to_payload()))),
-        ("sig-structure", format!("{}\n", wrapped_hex(&sig_structure))),
-        ("sizes", format!("license file {} bytes (text form {} bytes); link 0 {} bytes (payload {}), link 1 {} bytes (payload {})\n",
-            file.len(), licet_common::armor::encode(&file).len(), c.link(0).unwrap().bytes.len(), root.to_payload().len(), l1.bytes.len(), child.to_payload().len())),
+        (
+            "root-payload",
+            format!("{}\n", wrapped_hex(&root.to_payload())),
+        ),
+        (
+            "child-payload",
+            format!("{}\n", wrapped_hex(&child.to_payload())),
+        ),
+        (
+            "sig-structure",
+            format!("{}\n", wrapped_hex(&sig_structure)),
+        ),
+        (
+            "sizes",
+            format!(
+                "license file {} bytes (text form {} bytes); link 0 {} bytes (payload {}), link 1 {} bytes (payload {})\n",
+                file.len(),
+                licet_common::armor::encode(&file).len(),
+                c.link(0).unwrap().bytes.len(),
+                root.to_payload().len(),
+                l1.bytes.len(),
+                child.to_payload().len()
+            ),
+        ),
     ]
 }
 
@@ -78,7 +106,10 @@ fn example_verifies() {
     let roots = [TrustedRoot::from_bytes(&public(&key(1))).unwrap()];
     let device = Device::new("acme/dist-7/dealer-3/complex-1", 1_800_000_000).unwrap();
     let lic = verify(&file, &roots, &device).unwrap();
-    assert_eq!(lic.quota(licet_common::QuotaName::from_name("sip_numbers")), Some(Quota::Count(20)));
+    assert_eq!(
+        lic.quota(licet_common::QuotaName::from_name("sip_numbers")),
+        Some(Quota::Count(20))
+    );
 }
 
 #[test]
@@ -89,12 +120,22 @@ fn format_md_example_is_current() {
     for (name, body) in blocks() {
         let begin = format!("<!-- BEGIN GENERATED {name} -->\n```text\n");
         let end = format!("```\n<!-- END GENERATED {name} -->");
-        let start = doc.find(&begin).unwrap_or_else(|| panic!("docs/FORMAT.md lacks the block {name}")) + begin.len();
-        let stop = start + doc[start..].find(&end).unwrap_or_else(|| panic!("block {name} is not closed"));
+        let start = doc
+            .find(&begin)
+            .unwrap_or_else(|| panic!("docs/FORMAT.md lacks the block {name}"))
+            + begin.len();
+        let stop = start
+            + doc[start..]
+                .find(&end)
+                .unwrap_or_else(|| panic!("block {name} is not closed"));
         if bless {
             doc.replace_range(start..stop, &body);
         } else {
-            assert_eq!(doc[start..stop], body, "docs/FORMAT.md block {name} is stale: run with LICET_BLESS=1");
+            assert_eq!(
+                doc[start..stop],
+                body,
+                "docs/FORMAT.md block {name} is stale: run with LICET_BLESS=1"
+            );
         }
     }
     if bless {
