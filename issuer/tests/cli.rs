@@ -714,3 +714,135 @@ fn every_byte_of_a_minted_license_matters() {
         b[i] ^= 0x01;
     }
 }
+
+/// OpenSSL reads licet's key files, and keys OpenSSL generates work as
+/// licet issuer keys (PKCS#8 PEM, encrypted with PBKDF2 or scrypt, or not).
+#[test]
+fn openssl_interop_key_files() {
+    let Ok(v) = std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+    else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "openssl is required under CI"
+        );
+        eprintln!("NOTICE: openssl not found; skipping");
+        return;
+    };
+    assert!(v.status.success());
+    let openssl = |d: &Path, args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .current_dir(d)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    std::fs::write(d.join("pass.txt"), "s3cret\n").unwrap();
+    run_ok(
+        d,
+        &[
+            "key",
+            "generate",
+            "--out",
+            "enc",
+            "--passphrase-file",
+            "pass.txt",
+        ],
+    );
+    run_ok(d, &["key", "generate", "--out", "plain", "--unencrypted"]);
+    let pubout = openssl(
+        d,
+        &[
+            "pkey",
+            "-in",
+            "enc.key",
+            "-passin",
+            "file:pass.txt",
+            "-pubout",
+        ],
+    );
+    assert_eq!(pubout, std::fs::read(d.join("enc.pub")).unwrap());
+    let pubout = openssl(d, &["pkey", "-in", "plain.key", "-pubout"]);
+    assert_eq!(pubout, std::fs::read(d.join("plain.pub")).unwrap());
+    openssl(d, &["pkey", "-pubin", "-in", "enc.pub", "-noout"]);
+
+    // Keys made by OpenSSL sign licenses that verify against OpenSSL's public key.
+    openssl(d, &["genpkey", "-algorithm", "ed25519", "-out", "o1.key"]);
+    openssl(
+        d,
+        &[
+            "genpkey",
+            "-algorithm",
+            "ed25519",
+            "-aes-256-cbc",
+            "-pass",
+            "file:pass.txt",
+            "-out",
+            "o2.key",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "pkcs8",
+            "-topk8",
+            "-in",
+            "o1.key",
+            "-scrypt",
+            "-passout",
+            "file:pass.txt",
+            "-out",
+            "o3.key",
+        ],
+    );
+    for k in ["o1", "o2", "o3"] {
+        openssl(
+            d,
+            &[
+                "pkey",
+                "-in",
+                &format!("{k}.key"),
+                "-passin",
+                "file:pass.txt",
+                "-pubout",
+                "-out",
+                &format!("{k}.pub"),
+            ],
+        );
+        run_ok(
+            d,
+            &[
+                "issue",
+                "--key",
+                &format!("{k}.key"),
+                "--passphrase-file",
+                "pass.txt",
+                "--subject",
+                "acme/x",
+                "--out",
+                &format!("{k}.lic"),
+            ],
+        );
+        let out = run_ok(
+            d,
+            &[
+                "verify",
+                &format!("{k}.lic"),
+                "--trust",
+                &format!("{k}.pub"),
+                "--group",
+                "acme/x",
+            ],
+        );
+        assert!(out.starts_with("VALID"), "{k}: {out}");
+    }
+}

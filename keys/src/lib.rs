@@ -168,13 +168,22 @@ pub fn generate() -> Result<SigningKey, KeyError> {
 }
 
 /// The PEM text of a secret key, encrypted when `passphrase` is given.
+///
+/// Written as PKCS#8 version 1 (RFC 5208: the secret key alone, no embedded
+/// public key): OpenSSL 3.0 refuses Ed25519 keys in the version 2 form
+/// (RFC 5958 OneAsymmetricKey with the public key), which is what
+/// `SigningKey`'s own encoder writes.
 pub fn secret_key_pem(
     key: &SigningKey,
     passphrase: Option<&[u8]>,
 ) -> Result<Zeroizing<String>, KeyError> {
+    let pair = ed25519::pkcs8::KeypairBytes {
+        secret_key: key.to_bytes(),
+        public_key: None,
+    };
     match passphrase {
-        Some(p) => key.to_pkcs8_encrypted_pem(p, LineEnding::LF),
-        None => key.to_pkcs8_pem(LineEnding::LF),
+        Some(p) => pair.to_pkcs8_encrypted_pem(p, LineEnding::LF),
+        None => pair.to_pkcs8_pem(LineEnding::LF),
     }
     .map_err(|_| KeyError::Random)
 }

@@ -54,11 +54,13 @@ pub fn generate(args: &KeyGenerateArgs, out: &mut dyn Write, err: &mut dyn Write
         "public key  {}",
         safe(&public_path.display().to_string())
     )?;
+    let secret = safe(&secret_path.display().to_string());
+    let public = safe(&public_path.display().to_string());
     writeln!(
         err,
-        "next: mint a root license with\n  licet issue --key {} --subject VENDOR/GROUP --delegate CHILD.pub --out GROUP.lic\nor give {} to your parent to be delegated to",
-        safe(&secret_path.display().to_string()),
-        safe(&public_path.display().to_string())
+        "next: a vendor mints a root license with\n  licet issue --key {secret} --subject VENDOR/GROUP --delegate CHILD.pub --out GROUP.lic\n\
+         and exports its trust root for firmware with\n  licet key export {public} --format c\n\
+         a distributor or dealer sends {public} to its issuer, who mints with --delegate {public}"
     )?;
     Ok(())
 }
