@@ -155,8 +155,9 @@ pub struct IssueArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// License file (text or binary).
-    pub file: PathBuf,
+    /// License files (text or binary); with --trust and --group, also evaluated together.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
     /// Check signatures against this trusted root (repeatable).
     #[arg(long, value_name = "ROOT.pub")]
     pub trust: Vec<PathBuf>,
@@ -173,8 +174,9 @@ pub struct InspectArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// License file (text or binary).
-    pub file: PathBuf,
+    /// License files the device holds (text or binary), evaluated together.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
     /// Trusted root public key (repeatable, for key rotation).
     #[arg(long, value_name = "ROOT.pub", required = true)]
     pub trust: Vec<PathBuf>,
@@ -187,6 +189,10 @@ pub struct VerifyArgs {
     /// Time to verify at (default now).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// The time floor a device without a trusted clock persisted: a time more
+    /// than 24 hours before it is refused as a clock rollback.
+    #[arg(long, value_name = "TIME")]
+    pub floor: Option<String>,
     /// Machine-readable output (documented in docs/CLI.md).
     #[arg(long)]
     pub json: bool,

@@ -117,75 +117,6 @@ pub fn link_json(i: usize, link: &Link<'_>) -> Value {
     })
 }
 
-/// The effective entitlements of a verified license as text.
-pub fn entitlements_text(lic: &VerifiedLicense<'_>, now: u64) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "license     {} for {} ({} {})",
-        hex(lic.serial()),
-        lic.group(),
-        lic.tier(),
-        lic.kind().name()
-    );
-    let _ = writeln!(
-        s,
-        "valid       {}",
-        window_text(lic.not_before(), lic.not_after(), now)
-    );
-    if let Some(exp) = lic.not_after() {
-        if exp.saturating_sub(now) <= lic.remind_seconds() {
-            let _ = writeln!(
-                s,
-                "warning     expires {} (inside the {}-day reminder window)",
-                relative(exp, now),
-                lic.remind_seconds() / 86_400
-            );
-        }
-    }
-    let quotas: Vec<String> = lic
-        .quotas()
-        .map(|(n, q)| format!("{} {}", n.as_str(), quota_text(q)))
-        .collect();
-    let _ = writeln!(
-        s,
-        "quotas      {}",
-        if quotas.is_empty() {
-            "(none)".into()
-        } else {
-            quotas.join(", ")
-        }
-    );
-    let features: Vec<&str> = lic.features().iter().collect();
-    let _ = writeln!(
-        s,
-        "features    {}",
-        if features.is_empty() {
-            "(none)".into()
-        } else {
-            features.join(", ")
-        }
-    );
-    for (role, grants) in lic.roles() {
-        let _ = writeln!(
-            s,
-            "role        {role}: +{}",
-            grants.iter().collect::<Vec<_>>().join(", +")
-        );
-    }
-    if let Some(d) = lic.devices() {
-        let _ = writeln!(s, "devices     {}", d.iter().collect::<Vec<_>>().join(", "));
-    }
-    let path: Vec<&str> = lic.links().map(|l| l.claims.sub.as_str()).collect();
-    let _ = writeln!(
-        s,
-        "chain       {} links: {}",
-        lic.chain_len(),
-        path.join(" > ")
-    );
-    s
-}
-
 /// The effective entitlements of a verified license as JSON.
 pub fn entitlements_json(lic: &VerifiedLicense<'_>, now: u64) -> Value {
     let quotas: Map<String, Value> = lic
@@ -216,11 +147,287 @@ pub fn entitlements_json(lic: &VerifiedLicense<'_>, now: u64) -> Value {
     })
 }
 
+/// An error for people: like its `Display`, with times in RFC 3339.
+pub fn error_text(e: &licet_verifier::Error<'_>) -> String {
+    use licet_verifier::Error as E;
+    let t = format_time;
+    match *e {
+        E::Expired {
+            link,
+            now,
+            not_after,
+        } => format!(
+            "link {link} expired at {} (checked at {})",
+            t(not_after),
+            t(now)
+        ),
+        E::NotYetValid {
+            link,
+            now,
+            not_before,
+        } => format!(
+            "link {link} is not valid before {} (checked at {})",
+            t(not_before),
+            t(now)
+        ),
+        E::WindowWidened {
+            link,
+            window,
+            parent,
+        } => {
+            let w = |(a, b): (u64, Option<u64>)| {
+                format!("[{}, {})", t(a), b.map_or("no end".into(), t))
+            };
+            format!(
+                "link {link} is valid {} outside its parent's window {}",
+                w(window),
+                w(parent)
+            )
+        }
+        E::ClockRollback { now, floor } => format!(
+            "the device clock ({}) is more than 24 hours behind the time floor ({}): clock rolled back",
+            t(now),
+            t(floor)
+        ),
+        _ => e.to_string(),
+    }
+}
+
 /// An error as JSON.
 pub fn error_json(e: &licet_verifier::Error<'_>) -> Value {
     let offset = match e {
         licet_verifier::Error::Decode(d) => Some(d.offset),
         _ => None,
     };
-    json!({ "code": e.code(), "message": e.to_string(), "link": e.link(), "offset": offset })
+    json!({ "code": e.code(), "message": error_text(e), "link": e.link(), "offset": offset })
+}
+
+/// One line about a license's status.
+fn status_text(s: &licet_verifier::LicenseStatus<'_>, now: u64) -> String {
+    match s {
+        licet_verifier::LicenseStatus::Valid {
+            tier,
+            kind,
+            not_after,
+            ..
+        } => {
+            let until = match not_after {
+                Some(t) => format!("until {} ({})", format_time(*t), relative(*t, now)),
+                None => "no end date".into(),
+            };
+            format!("VALID     {tier} {}, {until}", kind.name())
+        }
+        licet_verifier::LicenseStatus::Rejected(e) => format!("REJECTED  {}", error_text(e)),
+    }
+}
+
+/// The evaluation of several licenses, as the panel computes it, for people.
+pub fn evaluation_text(
+    eval: &licet_verifier::Evaluation<'_>,
+    inputs: &[crate::cmd::verify::Input],
+    names: &[String],
+    map: &[usize],
+    group: licet_verifier::Group<'_>,
+) -> String {
+    let now = eval.now();
+    let mut s = String::new();
+    let name_of = |slot: usize| {
+        map.get(slot)
+            .and_then(|i| names.get(*i))
+            .map_or("?", String::as_str)
+    };
+    let width = names.iter().map(String::len).max().unwrap_or(0);
+    let _ = writeln!(s, "licenses for {group} at {}", format_time(now));
+    let mut slot = 0usize;
+    for (i, input) in inputs.iter().enumerate() {
+        let name = names.get(i).map_or("?", String::as_str);
+        match &input.bytes {
+            Err(e) => {
+                let _ = writeln!(s, "  [{i}] {name:width$}  REJECTED  {}", e.message);
+            }
+            Ok(_) => {
+                let role = if eval.base() == Some(slot) {
+                    "  <- base"
+                } else if eval.addons().any(|a| a == slot) {
+                    "  <- add-on"
+                } else {
+                    ""
+                };
+                let st = eval
+                    .status(slot)
+                    .map(|st| status_text(st, now))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "  [{i}] {name:width$}  {st}{role}");
+                slot += 1;
+            }
+        }
+    }
+    let Some(base) = eval.base() else {
+        let _ = writeln!(s, "effective   nothing: no valid base license");
+        return s;
+    };
+    let idx = |slot: usize| map.get(slot).copied().unwrap_or(slot);
+    let _ = writeln!(
+        s,
+        "effective   {} from [{}] {}",
+        eval.tier().map_or("?", |t| t.name()),
+        idx(base),
+        name_of(base)
+    );
+    let mut quotas: Vec<_> = eval.quotas().collect();
+    quotas.sort_by_key(|(n, _)| *n);
+    for (name, value) in quotas {
+        let parts: Vec<String> = eval
+            .quota_sources(name)
+            .map(|(i, q)| format!("[{}] {}", idx(i), quota_text(q)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "quota       {} {}  ({})",
+            name.as_str(),
+            quota_text(value),
+            parts.join(" + ")
+        );
+    }
+    let mut features: Vec<(&str, usize)> = Vec::new();
+    let mut roles: std::collections::BTreeMap<&str, Vec<(&str, usize)>> = Default::default();
+    for i in eval.in_use() {
+        for f in eval.features_of(i).iter() {
+            if !features.iter().any(|(x, _)| *x == f) {
+                features.push((f, i));
+            }
+        }
+        for (role, grants) in eval.roles_of(i) {
+            let list = roles.entry(role).or_default();
+            for g in grants.iter() {
+                if !list.iter().any(|(x, _)| *x == g) {
+                    list.push((g, i));
+                }
+            }
+        }
+    }
+    features.sort();
+    for (f, i) in features {
+        let _ = writeln!(s, "feature     {f}  [{}]", idx(i));
+    }
+    for (role, mut grants) in roles {
+        grants.sort();
+        let list: Vec<String> = grants
+            .iter()
+            .map(|(g, i)| format!("{g} [{}]", idx(*i)))
+            .collect();
+        let _ = writeln!(s, "role        {role}: +{}", list.join(", +"));
+    }
+    match eval.next_change() {
+        Some((t, i)) => {
+            let _ = writeln!(
+                s,
+                "next change {} ({}): [{}] {} expires",
+                format_time(t),
+                relative(t, now),
+                idx(i),
+                name_of(i)
+            );
+            if eval.warning() {
+                let _ = writeln!(
+                    s,
+                    "WARNING     expiry inside the reminder window: renew [{}] {}",
+                    idx(i),
+                    name_of(i)
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(s, "next change none: nothing in use expires");
+        }
+    }
+    let _ = writeln!(
+        s,
+        "time floor  {} ({}; a device without a trusted clock persists it)",
+        eval.floor(),
+        format_time(eval.floor())
+    );
+    s
+}
+
+/// The evaluation of several licenses as JSON (docs/CLI.md).
+pub fn evaluation_json(
+    eval: &licet_verifier::Evaluation<'_>,
+    inputs: &[crate::cmd::verify::Input],
+    names: &[String],
+    map: &[usize],
+    group: licet_verifier::Group<'_>,
+) -> Value {
+    let now = eval.now();
+    let idx = |slot: usize| map.get(slot).copied().unwrap_or(slot);
+    let mut slot = 0usize;
+    let mut licenses = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let file = names.get(i).cloned().unwrap_or_default();
+        match &input.bytes {
+            Err(e) => licenses.push(json!({"index": i, "file": file, "valid": false, "error": {"code": "decode", "message": e.message, "link": null, "offset": null}})),
+            Ok(_) => {
+                let v = match eval.status(slot) {
+                    Some(licet_verifier::LicenseStatus::Rejected(e)) => json!({"index": i, "file": file, "valid": false, "error": error_json(e)}),
+                    _ => match eval.license(slot) {
+                        Some(l) => json!({"index": i, "file": file, "valid": true, "license": entitlements_json(&l, now)}),
+                        None => json!({"index": i, "file": file, "valid": false}),
+                    },
+                };
+                licenses.push(v);
+                slot += 1;
+            }
+        }
+    }
+    let effective = eval.base().map(|base| {
+        let quotas: Map<String, Value> = eval
+            .quotas()
+            .map(|(n, q)| {
+                let sources: Vec<Value> = eval
+                    .quota_sources(n)
+                    .map(|(i, v)| json!({"license": idx(i), "value": quota_json(v)}))
+                    .collect();
+                (
+                    n.as_str().to_owned(),
+                    json!({"value": quota_json(q), "sources": sources}),
+                )
+            })
+            .collect();
+        let mut features = Map::new();
+        let mut roles: Map<String, Value> = Map::new();
+        for i in eval.in_use() {
+            for f in eval.features_of(i).iter() {
+                features.entry(f.to_owned()).or_insert(Value::from(idx(i)));
+            }
+            for (role, grants) in eval.roles_of(i) {
+                let entry = roles
+                    .entry(role.to_owned())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(m) = entry {
+                    for g in grants.iter() {
+                        m.entry(g.to_owned()).or_insert(Value::from(idx(i)));
+                    }
+                }
+            }
+        }
+        json!({
+            "base": idx(base),
+            "addons": eval.addons().map(idx).collect::<Vec<_>>(),
+            "tier": eval.tier().map(|t| t.name()),
+            "quotas": quotas,
+            "features": features,
+            "roles": roles,
+            "next_change": eval.next_change().map(|(t, i)| json!({"at": t, "license": idx(i)})),
+            "warning": eval.warning(),
+        })
+    });
+    json!({
+        "version": JSON_VERSION,
+        "valid": eval.base().is_some(),
+        "at": now,
+        "group": group.as_str(),
+        "floor": eval.floor(),
+        "licenses": licenses,
+        "effective": effective,
+    })
 }

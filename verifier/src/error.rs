@@ -165,6 +165,22 @@ pub enum Error<'a> {
     /// The license is bound to devices and this device is not one of them
     /// (or states no device id).
     DeviceNotBound,
+    /// The device's clock is behind the time floor by more than the
+    /// tolerance: its clock was set back (or lost), so no time-limited
+    /// decision can be trusted.
+    ClockRollback {
+        /// The device's time.
+        now: u64,
+        /// The persisted time floor.
+        floor: u64,
+    },
+    /// More licenses were given to [`crate::evaluate`] than it holds.
+    TooManyLicenses {
+        /// How many were given.
+        given: usize,
+        /// The capacity, [`crate::MAX_LICENSES`].
+        limit: usize,
+    },
 }
 
 impl From<DecodeError> for Error<'_> {
@@ -202,6 +218,8 @@ impl Error<'_> {
             Self::DevicesWidened { .. } => "devices_widened",
             Self::WrongGroup { .. } => "wrong_group",
             Self::DeviceNotBound => "device_not_bound",
+            Self::ClockRollback { .. } => "clock_rollback",
+            Self::TooManyLicenses { .. } => "too_many_licenses",
         }
     }
 
@@ -398,6 +416,13 @@ impl fmt::Display for Error<'_> {
                 "license is for {licensed}, which does not include this device's group {device}"
             ),
             Self::DeviceNotBound => f.write_str("license is bound to other devices"),
+            Self::ClockRollback { now, floor } => write!(
+                f,
+                "the device clock ({now}) is behind the time floor ({floor}) by more than the tolerance: clock rolled back"
+            ),
+            Self::TooManyLicenses { given, limit } => {
+                write!(f, "{given} licenses given; a device holds at most {limit}")
+            }
         }
     }
 }

@@ -66,9 +66,14 @@
 )]
 
 mod error;
+mod evaluate;
 mod verified;
 
 pub use error::Error;
+pub use evaluate::{
+    CLOCK_TOLERANCE, Evaluation, LicenseStatus, MAX_LICENSES, add_quota, evaluate,
+    evaluate_with_floor,
+};
 pub use licet_common::{self as format, DecodeError, Group, Kind, Quota, QuotaName, Tier};
 pub use verified::{DEFAULT_REMIND_SECONDS, VerifiedLicense};
 

@@ -31,6 +31,12 @@ impl<'a> VerifiedLicense<'a> {
         self.container.links().rev().find_map(|l| get(&l.claims))
     }
 
+    /// What the leaf link itself states (not inherited). An add-on
+    /// contributes exactly this on top of a base license.
+    pub fn stated(&self) -> &Claims<'a> {
+        &self.leaf
+    }
+
     /// The group the license is for.
     pub fn group(&self) -> Group<'a> {
         self.leaf().sub

@@ -1,9 +1,12 @@
 //! `licet inspect`: what a license says, and every problem with it.
 
 use crate::cli::InspectArgs;
-use crate::describe::{JSON_VERSION, error_json, link_json, link_text};
+use crate::cmd::verify::read_inputs;
+use crate::describe::{
+    JSON_VERSION, error_json, error_text, evaluation_json, evaluation_text, link_json, link_text,
+};
 use crate::error::{CliError, EXIT_REJECTED, Result};
-use crate::files::{read_license, read_roots};
+use crate::files::read_roots;
 use crate::output::{hex, safe};
 use crate::time::parse_time;
 use licet_common::Container;
@@ -69,6 +72,98 @@ fn excerpt(bytes: &[u8], offset: usize) -> String {
     format!("...{before} >>{after}...")
 }
 
+/// Inspects one file; returns (problems found, text report, JSON report).
+fn inspect_one(
+    name: &str,
+    bytes: &std::result::Result<Vec<u8>, CliError>,
+    roots: &[TrustedRoot],
+    group: Option<Group<'_>>,
+    now: u64,
+) -> (usize, String, Value) {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(
+                text,
+                "{name}: cannot decode\n  {}\n  hint: {}",
+                e.message, e.hint
+            );
+            let v = json!({"file": name, "decoded": false, "valid": false, "error": {"code": "decode", "message": e.message}, "links": []});
+            return (1, text, v);
+        }
+    };
+    let container = match Container::decode(bytes) {
+        Ok(c) => c,
+        Err(d) => {
+            let e = Error::Decode(d);
+            let _ = writeln!(text, "{name}: {} bytes, cannot decode", bytes.len());
+            let _ = writeln!(text, "  decoding failed at byte {}: {}", d.offset, d.kind);
+            let _ = writeln!(text, "  bytes there: {}", excerpt(bytes, d.offset));
+            let v = json!({"file": name, "decoded": false, "valid": false, "error": error_json(&e), "links": []});
+            return (1, text, v);
+        }
+    };
+    let reports = check_links(&container, roots, now);
+    let mut overall: Vec<Error<'_>> = Vec::new();
+    if let (Some(g), Some(leaf)) = (group, container.leaf()) {
+        if !leaf.claims.sub.contains(&g) {
+            overall.push(Error::WrongGroup {
+                licensed: leaf.claims.sub,
+                device: g,
+            });
+        }
+    }
+    let problem_count = reports.iter().map(|r| r.problems.len()).sum::<usize>() + overall.len();
+    let unchecked = roots.is_empty();
+    let links: Vec<Value> = container
+        .links()
+        .zip(&reports)
+        .enumerate()
+        .map(|(i, (l, r))| {
+            let mut v = link_json(i, l);
+            v["signature"] = Value::from(r.signature);
+            v["problems"] = Value::from(r.problems.iter().map(error_json).collect::<Vec<_>>());
+            v
+        })
+        .collect();
+    let v = json!({
+        "file": name,
+        "decoded": true,
+        "bytes": bytes.len(),
+        "root_checked": !unchecked,
+        "valid": problem_count == 0 && !unchecked,
+        "links": links,
+        "problems": overall.iter().map(error_json).collect::<Vec<_>>(),
+    });
+    let _ = writeln!(
+        text,
+        "{name}: licet license, {} bytes, {} link(s)",
+        bytes.len(),
+        container.len()
+    );
+    for (i, (link, report)) in container.links().zip(&reports).enumerate() {
+        text.push_str(&link_text(i, link, now));
+        let _ = writeln!(text, "    signature   {}", report.signature);
+        for p in &report.problems {
+            let _ = writeln!(text, "    PROBLEM     {}", error_text(p));
+        }
+    }
+    for p in &overall {
+        let _ = writeln!(text, "PROBLEM {}", error_text(p));
+    }
+    let _ = match (problem_count, unchecked) {
+        (0, false) => writeln!(text, "result: no problems found"),
+        (0, true) => writeln!(
+            text,
+            "result: no problems found, but the root signature was not checked (pass --trust ROOT.pub)"
+        ),
+        (n, _) => writeln!(text, "result: {n} problem(s) found"),
+    };
+    (problem_count, text, v)
+}
+
 pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
     let now = match &args.at {
         Some(t) => parse_time(t, crate::time::now(), "--at")?,
@@ -87,107 +182,64 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
             })
         })
         .transpose()?;
-    let file = safe(&args.file.display().to_string());
-    let bytes = match read_license(&args.file) {
-        Ok(b) => b,
-        Err(e) if e.code == EXIT_REJECTED => {
-            if args.json {
-                writeln!(
-                    out,
-                    "{}",
-                    json!({"version": JSON_VERSION, "file": file, "decoded": false, "valid": false, "error": {"code": "decode", "message": e.message}, "links": []})
-                )?;
-            } else {
-                writeln!(
-                    out,
-                    "{file}: cannot decode\n  {}\n  hint: {}",
-                    e.message, e.hint
-                )?;
-            }
-            return Ok(EXIT_REJECTED);
-        }
-        Err(e) => return Err(e),
-    };
-    let container = match Container::decode(&bytes) {
-        Ok(c) => c,
-        Err(d) => {
-            let e = Error::Decode(d);
-            if args.json {
-                writeln!(
-                    out,
-                    "{}",
-                    json!({"version": JSON_VERSION, "file": file, "decoded": false, "valid": false, "error": error_json(&e), "links": []})
-                )?;
-            } else {
-                writeln!(out, "{file}: {} bytes, cannot decode", bytes.len())?;
-                writeln!(out, "  decoding failed at byte {}: {}", d.offset, d.kind)?;
-                writeln!(out, "  bytes there: {}", excerpt(&bytes, d.offset))?;
-            }
-            return Ok(EXIT_REJECTED);
-        }
-    };
-    let reports = check_links(&container, &roots, now);
-    let mut overall: Vec<Error<'_>> = Vec::new();
-    if let (Some(g), Some(leaf)) = (group, container.leaf()) {
-        if !leaf.claims.sub.contains(&g) {
-            overall.push(Error::WrongGroup {
-                licensed: leaf.claims.sub,
-                device: g,
-            });
-        }
+    let inputs = read_inputs(&args.files)?;
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|i| safe(&i.path.display().to_string()))
+        .collect();
+    let mut problems = 0usize;
+    let mut texts = Vec::new();
+    let mut reports = Vec::new();
+    for (input, name) in inputs.iter().zip(&names) {
+        let (n, text, v) = inspect_one(name, &input.bytes, &roots, group, now);
+        problems += n;
+        texts.push(text);
+        reports.push(v);
     }
-    let problem_count = reports.iter().map(|r| r.problems.len()).sum::<usize>() + overall.len();
-    let unchecked = roots.is_empty();
+    // With a trust root and a group, show what the panel would make of them all.
+    let evaluation = match (roots.is_empty(), group) {
+        (false, Some(g)) => {
+            let readable: Vec<(usize, &[u8])> = inputs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| f.bytes.as_ref().ok().map(|b| (i, b.as_slice())))
+                .collect();
+            let slices: Vec<&[u8]> = readable.iter().map(|(_, b)| *b).collect();
+            let map: Vec<usize> = readable.iter().map(|(i, _)| *i).collect();
+            let device = licet_verifier::Device {
+                group: g,
+                device_id: None,
+                now,
+            };
+            licet_verifier::evaluate(&roots, &slices, &device)
+                .ok()
+                .map(|e| {
+                    (
+                        evaluation_text(&e, &inputs, &names, &map, g),
+                        evaluation_json(&e, &inputs, &names, &map, g),
+                    )
+                })
+        }
+        _ => None,
+    };
     if args.json {
-        let links: Vec<Value> = container
-            .links()
-            .zip(&reports)
-            .enumerate()
-            .map(|(i, (l, r))| {
-                let mut v = link_json(i, l);
-                v["signature"] = Value::from(r.signature);
-                v["problems"] = Value::from(r.problems.iter().map(error_json).collect::<Vec<_>>());
-                v
-            })
-            .collect();
         let v = json!({
             "version": JSON_VERSION,
-            "file": file,
-            "decoded": true,
-            "bytes": bytes.len(),
             "at": now,
-            "root_checked": !unchecked,
-            "valid": problem_count == 0 && !unchecked,
-            "links": links,
-            "problems": overall.iter().map(error_json).collect::<Vec<_>>(),
+            "valid": problems == 0 && !roots.is_empty(),
+            "files": reports,
+            "evaluation": evaluation.as_ref().map(|(_, j)| j.clone()),
         });
         writeln!(out, "{v}")?;
     } else {
-        writeln!(
-            out,
-            "{file}: licet license, {} bytes, {} link(s), checked at {}",
-            bytes.len(),
-            container.len(),
-            crate::time::format_time(now)
-        )?;
-        for (i, (link, report)) in container.links().zip(&reports).enumerate() {
-            write!(out, "{}", link_text(i, link, now))?;
-            writeln!(out, "    signature   {}", report.signature)?;
-            for p in &report.problems {
-                writeln!(out, "    PROBLEM     {p}")?;
-            }
+        writeln!(out, "checked at {}", crate::time::format_time(now))?;
+        for t in texts {
+            write!(out, "{t}")?;
         }
-        for p in &overall {
-            writeln!(out, "PROBLEM {p}")?;
-        }
-        match (problem_count, unchecked) {
-            (0, false) => writeln!(out, "result: no problems found")?,
-            (0, true) => writeln!(
-                out,
-                "result: no problems found, but the root signature was not checked (pass --trust ROOT.pub)"
-            )?,
-            (n, _) => writeln!(out, "result: {n} problem(s) found")?,
+        if let Some((t, _)) = evaluation {
+            writeln!(out)?;
+            write!(out, "{t}")?;
         }
     }
-    Ok(if problem_count == 0 { 0 } else { EXIT_REJECTED })
+    Ok(if problems == 0 { 0 } else { EXIT_REJECTED })
 }

@@ -1,13 +1,15 @@
-//! `licet verify`: what a panel decides, with exit 0 valid, 1 rejected.
+//! `licet verify`: what a panel decides for the licenses it holds.
+//! Exit 0 when a license is in effect, 1 when none is.
 
 use crate::cli::VerifyArgs;
-use crate::describe::{JSON_VERSION, entitlements_json, entitlements_text, error_json};
+use crate::describe::{JSON_VERSION, error_json, evaluation_json, evaluation_text};
 use crate::error::{CliError, EXIT_REJECTED, Result};
 use crate::files::{read_license, read_roots};
 use crate::output::safe;
 use crate::time::parse_time;
-use licet_verifier::{Device, Error, Group};
+use licet_verifier::{Device, Error, Group, LicenseStatus, evaluate_with_floor};
 use std::io::Write;
+use std::path::PathBuf;
 
 /// The hint for a rejection.
 pub fn hint(e: &Error<'_>) -> &'static str {
@@ -25,10 +27,47 @@ pub fn hint(e: &Error<'_>) -> &'static str {
         Error::DeviceNotBound => {
             "pass the device's id with --device-id, or use the license minted for this device"
         }
+        Error::ClockRollback { .. } => {
+            "set the device clock right; a clock set back cannot revive expired licenses"
+        }
         _ => {
             "run `licet inspect --trust ROOT.pub FILE` to see every problem; ask the issuer for a corrected license"
         }
     }
+}
+
+/// A license file as read: its bytes, or why it could not be decoded at all.
+pub struct Input {
+    pub path: PathBuf,
+    pub bytes: std::result::Result<Vec<u8>, CliError>,
+}
+
+/// Reads license files; I/O errors stop, damaged files are kept as entries.
+pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
+    if paths.len() > licet_verifier::MAX_LICENSES {
+        return Err(CliError::usage(
+            format!(
+                "{} license files given; a device holds at most {}",
+                paths.len(),
+                licet_verifier::MAX_LICENSES
+            ),
+            "pass at most 8 files",
+        ));
+    }
+    paths
+        .iter()
+        .map(|p| match read_license(p) {
+            Ok(b) => Ok(Input {
+                path: p.clone(),
+                bytes: Ok(b),
+            }),
+            Err(e) if e.code == EXIT_REJECTED => Ok(Input {
+                path: p.clone(),
+                bytes: Err(e),
+            }),
+            Err(e) => Err(e),
+        })
+        .collect()
 }
 
 /// Runs `verify`; returns the exit code (0 or 1).
@@ -37,6 +76,12 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         Some(t) => parse_time(t, crate::time::now(), "--at")?,
         None => crate::time::now(),
     };
+    let floor = args
+        .floor
+        .as_deref()
+        .map(|t| parse_time(t, now, "--floor"))
+        .transpose()?
+        .unwrap_or(0);
     let roots = read_roots(&args.trust)?;
     let group = Group::parse(&args.group).map_err(|e| {
         CliError::usage(
@@ -52,41 +97,79 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             ));
         }
     }
-    let bytes = match read_license(&args.file) {
-        Ok(b) => b,
-        Err(e) if e.code == EXIT_REJECTED && args.json => {
-            let v = serde_json::json!({"version": JSON_VERSION, "valid": false, "error": {"code": "decode", "message": e.message, "link": null, "offset": null}});
-            writeln!(out, "{v}")?;
-            return Ok(EXIT_REJECTED);
-        }
-        Err(e) => return Err(e),
-    };
+    let inputs = read_inputs(&args.files)?;
+    // Files that could not even be read as a license are left out of the
+    // evaluation and reported; `map` says which evaluation slot is which input.
+    let readable: Vec<(usize, &[u8])> = inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.bytes.as_ref().ok().map(|b| (i, b.as_slice())))
+        .collect();
+    let slices: Vec<&[u8]> = readable.iter().map(|(_, b)| *b).collect();
     let device = Device {
         group,
         device_id: args.device_id.as_deref(),
         now,
     };
-    match licet_verifier::verify(&bytes, &roots, &device) {
-        Ok(lic) => {
-            if args.json {
-                let v = serde_json::json!({"version": JSON_VERSION, "valid": true, "at": now, "license": entitlements_json(&lic, now)});
-                writeln!(out, "{v}")?;
-            } else {
-                writeln!(out, "VALID for {}", device.group)?;
-                write!(out, "{}", entitlements_text(&lic, now))?;
-            }
-            Ok(0)
-        }
+    let eval = match evaluate_with_floor(&roots, &slices, &device, floor) {
+        Ok(e) => e,
         Err(e) => {
             if args.json {
-                let v = serde_json::json!({"version": JSON_VERSION, "valid": false, "at": now, "error": error_json(&e)});
-                writeln!(out, "{v}")?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"version": JSON_VERSION, "valid": false, "at": now, "error": error_json(&e), "licenses": []})
+                )?;
             } else {
                 writeln!(out, "REJECTED")?;
-                writeln!(err, "error: {e}")?;
+                writeln!(err, "error: {}", crate::describe::error_text(&e))?;
                 writeln!(err, "hint: {}", hint(&e))?;
             }
-            Ok(EXIT_REJECTED)
+            return Ok(EXIT_REJECTED);
+        }
+    };
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|i| safe(&i.path.display().to_string()))
+        .collect();
+    let map: Vec<usize> = readable.iter().map(|(i, _)| *i).collect();
+    let in_effect = eval.base().is_some();
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            evaluation_json(&eval, &inputs, &names, &map, group)
+        )?;
+    } else {
+        write!(
+            out,
+            "{}",
+            evaluation_text(&eval, &inputs, &names, &map, group)
+        )?;
+        if !in_effect {
+            // The first problem, in the order the files were given, is the most useful.
+            let mut slot = 0usize;
+            let mut first: Option<(String, &str)> = None;
+            for input in &inputs {
+                match &input.bytes {
+                    Err(e) => first = first.or(Some((e.message.clone(), e.hint.as_str()))),
+                    Ok(_) => {
+                        if let Some(LicenseStatus::Rejected(e)) = eval.status(slot) {
+                            first = first.or(Some((crate::describe::error_text(e), hint(e))));
+                        }
+                        slot += 1;
+                    }
+                }
+            }
+            let (message, hint) = first.unwrap_or_else(|| {
+                (
+                    "only add-ons, and add-ons alone grant nothing".into(),
+                    "install the group's base license (e.g. its Basic license)",
+                )
+            });
+            writeln!(err, "error: no license in effect for {group}: {message}")?;
+            writeln!(err, "hint: {hint}")?;
         }
     }
+    Ok(if in_effect { 0 } else { EXIT_REJECTED })
 }
