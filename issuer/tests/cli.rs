@@ -911,3 +911,260 @@ fn openssl_interop_key_files() {
         assert!(out.contains("<- base"), "{k}: {out}");
     }
 }
+
+/// Support staff see every problem of a bad chain, not only the first.
+#[test]
+fn inspect_lists_every_problem() {
+    use licet_common::Quota;
+    use licet_tests::{ChainBuilder, key, public};
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    // A dealer link that raises a quota, adds two features and outlives its parent.
+    let b = ChainBuilder::new(key(1), "acme/dist-7", |_| {}).push("acme/dist-7/dealer-3", |c| {
+        c.quotas.insert("sip_numbers".into(), Quota::Count(1000));
+        c.features = Some(
+            [
+                "video".to_string(),
+                "teleport".to_string(),
+                "x-ray".to_string(),
+            ]
+            .into(),
+        );
+        c.exp = c.exp.map(|e| e + 1);
+    });
+    std::fs::write(d.join("bad.lic"), licet_common::armor::encode(&b.build())).unwrap();
+    let pem = licet_keys::public_key_pem(
+        &ed25519_dalek::VerifyingKey::from_bytes(&public(&key(1))).unwrap(),
+    );
+    std::fs::write(d.join("root.pub"), pem).unwrap();
+    let (status, out, _) = run(
+        d,
+        &[
+            "inspect",
+            "bad.lic",
+            "--trust",
+            "root.pub",
+            "--group",
+            "acme/dist-8",
+            "--at",
+            "2027-01-01",
+            "--json",
+        ],
+    );
+    assert_eq!(status, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<&str> = v["files"][0]["links"][1]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "window_widened",
+            "quota_raised",
+            "feature_not_granted",
+            "feature_not_granted"
+        ]
+    );
+    assert_eq!(v["files"][0]["problems"][0]["code"], "wrong_group");
+    assert_eq!(v["files"][0]["links"][1]["signature"], "valid");
+    let (_, text, _) = run(
+        d,
+        &[
+            "inspect",
+            "bad.lic",
+            "--trust",
+            "root.pub",
+            "--at",
+            "2027-01-01",
+        ],
+    );
+    assert!(text.contains("result: 4 problem(s) found"), "{text}");
+    assert!(
+        text.contains("PROBLEM     link 1: feature x-ray is not granted by the parent"),
+        "{text}"
+    );
+}
+
+/// A panel holding Plus, Basic and an add-on: the table it computes, the
+/// fallback to Basic when Plus ends, and a clock set back.
+#[test]
+fn verify_several_licenses_with_fallback_and_floor() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    for who in ["vendor", "complex"] {
+        run_ok(d, &["key", "generate", "--out", who, "--unencrypted"]);
+    }
+    let common = ["--not-before", "2027-01-01"];
+    let issue = |extra: &[&str]| {
+        let mut a = vec!["issue"];
+        a.extend_from_slice(&common);
+        a.extend_from_slice(extra);
+        run_ok(d, &a);
+    };
+    issue(&[
+        "--key",
+        "vendor.key",
+        "--subject",
+        "acme/c1",
+        "--delegate",
+        "complex.pub",
+        "--quota",
+        "sip_numbers=100",
+        "--quota",
+        "app_installs=100",
+        "--feature",
+        "video",
+        "--feature",
+        "door_api",
+        "--out",
+        "root.lic",
+    ]);
+    let child = [
+        "--key",
+        "complex.key",
+        "--parent",
+        "root.lic",
+        "--subject",
+        "acme/c1/b2",
+    ];
+    let with = |extra: &[&str]| {
+        let mut a: Vec<&str> = child.to_vec();
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    for args in [
+        with(&[
+            "--tier",
+            "plus",
+            "--quota",
+            "sip_numbers=10",
+            "--expires",
+            "2027-06-01",
+            "--out",
+            "plus.lic",
+        ]),
+        with(&[
+            "--tier",
+            "basic",
+            "--quota",
+            "sip_numbers=2",
+            "--quota",
+            "app_installs=2",
+            "--feature",
+            "video",
+            "--out",
+            "basic.lic",
+        ]),
+        with(&[
+            "--addon",
+            "--quota",
+            "sip_numbers=3",
+            "--expires",
+            "2027-03-01",
+            "--remind",
+            "14d",
+            "--out",
+            "addon.lic",
+        ]),
+    ] {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        issue(&a);
+    }
+    let verify = |at: &str, extra: &[&str]| {
+        let mut a = vec![
+            "verify",
+            "plus.lic",
+            "basic.lic",
+            "addon.lic",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            "acme/c1/b2",
+            "--json",
+            "--at",
+            at,
+        ];
+        a.extend_from_slice(extra);
+        let (code, out, _) = run(d, &a);
+        (
+            code,
+            serde_json::from_str::<serde_json::Value>(&out).unwrap(),
+        )
+    };
+    let (code, v) = verify("2027-02-20", &[]);
+    assert_eq!(code, 0);
+    let e = &v["effective"];
+    assert_eq!(
+        (e["base"].as_u64(), e["addons"][0].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(e["quotas"]["sip_numbers"]["value"], 13);
+    assert_eq!(e["quotas"]["app_installs"]["value"], 100);
+    assert_eq!(e["next_change"]["license"], 2);
+    assert_eq!(
+        e["warning"], true,
+        "add-on ends in 9 days, inside its 14-day window"
+    );
+    let (_, v) = verify("2027-02-01", &[]);
+    assert_eq!(
+        v["effective"]["warning"], false,
+        "28 days left, outside the 14-day window"
+    );
+
+    let (code, v) = verify("2027-06-01", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(v["effective"]["base"], 1);
+    assert_eq!(v["effective"]["tier"], "basic");
+    assert_eq!(v["effective"]["quotas"]["sip_numbers"]["value"], 2);
+    assert_eq!(v["licenses"][0]["error"]["code"], "expired");
+
+    let (code, v) = verify("2027-01-01", &["--floor", "2027-02-01"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["error"]["code"], "clock_rollback");
+
+    let (code, _, err) = run(
+        d,
+        &[
+            "verify",
+            "plus.lic",
+            "addon.lic",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            "acme/c1/b2",
+            "--at",
+            "2027-07-01",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no license in effect for acme/c1/b2") && err.contains("expired"),
+        "{err}"
+    );
+
+    // Inspect with a group evaluates the set as the panel would.
+    let (code, out, _) = run(
+        d,
+        &[
+            "inspect",
+            "plus.lic",
+            "basic.lic",
+            "addon.lic",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            "acme/c1/b2",
+            "--at",
+            "2027-02-20",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("quota       sip_numbers 13  ([0] 10 + [2] 3)"),
+        "{out}"
+    );
+    assert!(out.contains("next change 2027-03-01T00:00:00Z"), "{out}");
+}
