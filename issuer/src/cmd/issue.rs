@@ -377,6 +377,31 @@ fn check_parent_chain(p: &Container<'_>) -> Result<()> {
     Ok(())
 }
 
+/// For a refused feature or role grant, what the parent does grant.
+fn parent_grants(c: &Container<'_>, i: usize, e: &licet_verifier::Error<'_>) -> String {
+    let nearest_features = || {
+        (0..i)
+            .rev()
+            .filter_map(|j| c.link(j))
+            .find_map(|l| l.claims.features)
+            .map(|f| f.iter().collect::<Vec<_>>().join(", "))
+            .unwrap_or_default()
+    };
+    match e {
+        licet_verifier::Error::FeatureNotGranted { .. } => format!(" (the parent grants: {})", nearest_features()),
+        licet_verifier::Error::RoleGrantNotAllowed { role, .. } => {
+            let grants = (0..i)
+                .rev()
+                .filter_map(|j| c.link(j))
+                .find_map(|l| l.claims.roles.get(role))
+                .map(|g| g.iter().collect::<Vec<_>>().join(", "))
+                .unwrap_or_default();
+            format!(" (the parent grants everyone: {}; and {role}: {grants})", nearest_features())
+        }
+        _ => String::new(),
+    }
+}
+
 /// Builds the candidate chain, runs every rule check on the new link, and
 /// only then signs. Returns the binary license file.
 pub fn mint(
@@ -440,7 +465,7 @@ pub fn mint(
         .and_then(|()| check_narrowing(&decoded, i, link))
         .map_err(|e| {
             CliError::rejected(
-                format!("refused before signing: {e}"),
+                format!("refused before signing: {}{}", crate::describe::error_text(&e), parent_grants(&decoded, i, &e)),
                 "the new license may only narrow its parent's: lower the value, or ask your issuer for more",
             )
         })?;
