@@ -388,7 +388,9 @@ fn parent_grants(c: &Container<'_>, i: usize, e: &licet_verifier::Error<'_>) -> 
             .unwrap_or_default()
     };
     match e {
-        licet_verifier::Error::FeatureNotGranted { .. } => format!(" (the parent grants: {})", nearest_features()),
+        licet_verifier::Error::FeatureNotGranted { .. } => {
+            format!(" (the parent grants: {})", nearest_features())
+        }
         licet_verifier::Error::RoleGrantNotAllowed { role, .. } => {
             let grants = (0..i)
                 .rev()
@@ -396,7 +398,10 @@ fn parent_grants(c: &Container<'_>, i: usize, e: &licet_verifier::Error<'_>) -> 
                 .find_map(|l| l.claims.roles.get(role))
                 .map(|g| g.iter().collect::<Vec<_>>().join(", "))
                 .unwrap_or_default();
-            format!(" (the parent grants everyone: {}; and {role}: {grants})", nearest_features())
+            format!(
+                " (the parent grants everyone: {}; and {role}: {grants})",
+                nearest_features()
+            )
         }
         _ => String::new(),
     }
