@@ -283,10 +283,10 @@ impl<'b> Cursor<'b> {
             .input()
             .get(start..end)
             .ok_or_else(|| self.err_at(start, DecodeErrorKind::Malformed))?;
-        if let Some(p) = prev {
-            if canonical_cmp(p, this) != core::cmp::Ordering::Less {
-                return Err(self.err_at(start, DecodeErrorKind::UnsortedOrDuplicateKey));
-            }
+        if let Some(p) = prev
+            && canonical_cmp(p, this) != core::cmp::Ordering::Less
+        {
+            return Err(self.err_at(start, DecodeErrorKind::UnsortedOrDuplicateKey));
         }
         *prev = Some(this);
         Ok(())

@@ -534,12 +534,12 @@ impl<'a> Claims<'a> {
         let missing = |what| c.err(DecodeErrorKind::Missing { what });
         let licet = licet.ok_or_else(|| missing("licet claims (-65537)"))?;
         let nbf = nbf.ok_or_else(|| missing("nbf"))?;
-        if let Some(exp) = exp {
-            if exp <= nbf {
-                return Err(c.err(DecodeErrorKind::InvalidValue {
-                    what: "exp not after nbf",
-                }));
-            }
+        if let Some(exp) = exp
+            && exp <= nbf
+        {
+            return Err(c.err(DecodeErrorKind::InvalidValue {
+                what: "exp not after nbf",
+            }));
         }
         Ok(Self {
             iss: iss.ok_or_else(|| missing("iss"))?,

@@ -9,6 +9,9 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "licet", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    /// The ledger (default: $LICET_LEDGER, else $XDG_DATA_HOME/licet/ledger.sqlite).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -28,6 +31,17 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Build and verify a whole example hierarchy, printing every command it runs.
     Demo(DemoArgs),
+    /// Show, per license a group holds and per quota: limit, allocated to children, remaining, expiry.
+    Usage(UsageArgs),
+    /// List licenses expiring soon, recording what was reminded so each reminder goes out once per period.
+    Remind(RemindArgs),
+    /// Mark a license revoked in the ledger; it stops counting against its parent's allocation.
+    Revoke(RevokeArgs),
+    /// Ledger maintenance.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+    /// List the plans `licet issue --plan` can use.
+    Plans(PlansArgs),
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -101,8 +115,28 @@ pub struct IssueArgs {
     #[arg(long, value_name = "P.lic")]
     pub parent: Option<PathBuf>,
     /// The group the new license is for, e.g. acme/dist-7/dealer-3.
-    #[arg(long, value_name = "GROUP")]
-    pub subject: String,
+    #[arg(
+        long,
+        value_name = "GROUP",
+        required_unless_present = "batch",
+        conflicts_with = "batch"
+    )]
+    pub subject: Option<String>,
+    /// Start from a plan (`licet plans`); the other flags override its fields.
+    #[arg(long, value_name = "NAME")]
+    pub plan: Option<String>,
+    /// Plans file (default: $LICET_PLANS, else $XDG_CONFIG_HOME/licet/plans.toml, over the built-in plans).
+    #[arg(long, value_name = "FILE")]
+    pub plans: Option<PathBuf>,
+    /// Who to remind before the license expires (recorded in the ledger).
+    #[arg(long, value_name = "EMAIL")]
+    pub contact: Option<String>,
+    /// Mint one license per row of this CSV file (needs --plan, --parent and --out-dir).
+    #[arg(long, value_name = "FILE.csv", requires_all = ["plan", "parent", "out_dir"])]
+    pub batch: Option<PathBuf>,
+    /// Folder for the licenses of a batch.
+    #[arg(long, value_name = "DIR", requires = "batch")]
+    pub out_dir: Option<PathBuf>,
     /// Root licenses only: the issuing group (default: the subject's first segment).
     #[arg(long, value_name = "GROUP")]
     pub issuer: Option<String>,
@@ -140,8 +174,13 @@ pub struct IssueArgs {
     #[arg(long, value_name = "DURATION")]
     pub remind: Option<String>,
     /// Output file.
-    #[arg(long, value_name = "OUT.lic")]
-    pub out: PathBuf,
+    #[arg(
+        long,
+        value_name = "OUT.lic",
+        required_unless_present = "batch",
+        conflicts_with = "batch"
+    )]
+    pub out: Option<PathBuf>,
     /// Write binary CBOR instead of the text armor.
     #[arg(long)]
     pub binary: bool,
@@ -203,4 +242,70 @@ pub struct DemoArgs {
     /// Folder to build the example in (default: a new temporary folder, kept).
     #[arg(long, value_name = "D")]
     pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// The group whose licenses to show.
+    pub group: String,
+    /// Time to compute at (default now).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Machine-readable output (documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// List licenses whose end falls within this long from now, e.g. 30d.
+    #[arg(long, value_name = "DURATION", default_value = "30d")]
+    pub within: String,
+    /// How often to remind about the same license: once, daily, weekly, or a duration like 30d.
+    #[arg(long, value_name = "WHEN", default_value = "once")]
+    pub every: String,
+    /// Show what would be reminded without recording it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Time to use as now (for scheduling and tests).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Machine-readable output.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// CSV output (header row, then one row per reminder).
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The license's serial (hex, as `licet inspect` shows it).
+    pub serial: String,
+    /// Why (recorded).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Record licenses minted elsewhere (e.g. by your dealers with their own keys), after verifying them.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// License files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Trusted root public key (repeatable).
+    #[arg(long, value_name = "ROOT.pub", required = true)]
+    pub trust: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlansArgs {
+    /// Plans file (default: $LICET_PLANS, else $XDG_CONFIG_HOME/licet/plans.toml, over the built-in plans).
+    #[arg(long, value_name = "FILE")]
+    pub plans: Option<PathBuf>,
 }

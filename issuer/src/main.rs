@@ -5,7 +5,9 @@ mod cmd;
 mod describe;
 mod error;
 mod files;
+mod ledger;
 mod output;
+mod plans;
 mod time;
 
 use clap::{CommandFactory, Parser};
@@ -19,7 +21,14 @@ pub(crate) fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> R
     match &cli.command {
         Command::Key(KeyCommand::Generate(a)) => cmd::key::generate(a, out, err).map(|()| 0),
         Command::Key(KeyCommand::Export(a)) => cmd::key::export(a, out).map(|()| 0),
-        Command::Issue(a) => cmd::issue::run(a, out).map(|()| 0),
+        Command::Issue(a) => cmd::issue::run(a, cli.ledger.as_deref(), out).map(|()| 0),
+        Command::Usage(a) => cmd::ledger::usage(a, cli.ledger.as_deref(), out),
+        Command::Remind(a) => cmd::ledger::remind(a, cli.ledger.as_deref(), out),
+        Command::Revoke(a) => cmd::ledger::revoke(a, cli.ledger.as_deref(), out),
+        Command::Ledger(cli::LedgerCommand::Import(a)) => {
+            cmd::ledger::import(a, cli.ledger.as_deref(), out, err)
+        }
+        Command::Plans(a) => cmd::ledger::plans(a, out),
         Command::Inspect(a) => cmd::inspect::run(a, out),
         Command::Verify(a) => cmd::verify::run(a, out, err),
         Command::Demo(a) => cmd::demo::run(a, out, err).map(|()| 0),

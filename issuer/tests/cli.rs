@@ -11,7 +11,10 @@ const BUILDING: &str = "acme/dist-7/dealer-3/complex-12/bldg-2";
 
 fn licet(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("licet").unwrap();
-    c.current_dir(dir).env_remove("LICET_PASSPHRASE");
+    // Each test's ledger lives in its own folder, never in $HOME.
+    c.current_dir(dir)
+        .env_remove("LICET_PASSPHRASE")
+        .env("LICET_LEDGER", dir.join("ledger.sqlite"));
     c
 }
 

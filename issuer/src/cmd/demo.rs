@@ -32,8 +32,15 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             })?
             .keep(),
     };
+    let dir = std::fs::canonicalize(&dir).map_err(|e| io_error(&dir, "find", &e))?;
     let shown = safe(&dir.display().to_string());
     std::env::set_current_dir(&dir).map_err(|e| io_error(&dir, "enter", &e))?;
+    if dir.join("ledger.sqlite").exists() {
+        return Err(CliError::usage(
+            format!("{shown} already holds a demo (ledger.sqlite)"),
+            "pass an empty folder with --dir, or leave --dir out for a new temporary one",
+        ));
+    }
     for f in ["vendor", "dist", "dealer", "complex"] {
         for ext in ["key", "pub"] {
             let p = dir.join(format!("{f}.{ext}"));
@@ -57,25 +64,39 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         out,
         "# Demo keys are unencrypted; real keys get a passphrase (drop --unencrypted)."
     )?;
-    writeln!(out, "cd {shown}\n")?;
+    writeln!(out, "cd {shown}")?;
+    writeln!(
+        out,
+        "export LICET_LEDGER=$PWD/ledger.sqlite   # every license minted is recorded here\n"
+    )?;
 
     let mut step = |comment: &str, cmd: &str, expect: u8| -> Result<()> {
         writeln!(out, "# {comment}")?;
         writeln!(out, "$ licet {cmd}")?;
         let argv = std::iter::once("licet").chain(cmd.split_whitespace());
-        let cli = Cli::try_parse_from(argv).map_err(|e| {
+        let mut cli = Cli::try_parse_from(argv).map_err(|e| {
             CliError::usage(
                 format!("demo command failed to parse: {e}"),
                 "report this as a bug",
             )
         })?;
+        // The same ledger the printed `export LICET_LEDGER=…` names.
+        cli.ledger = Some(dir.join("ledger.sqlite"));
         if matches!(cli.command, Command::Demo(_)) {
             return Err(CliError::usage(
                 "demo cannot run itself",
                 "report this as a bug",
             ));
         }
-        let code = crate::dispatch(&cli, out, err)?;
+        let code = match crate::dispatch(&cli, out, err) {
+            Ok(code) => code,
+            // A refusal the demo means to show: print it like the CLI does.
+            Err(e) if expect != 0 && e.code == expect => {
+                writeln!(out, "error: {}", e.message)?;
+                e.code
+            }
+            Err(e) => return Err(e),
+        };
         if code != expect {
             return Err(CliError::usage(
                 format!("demo step `licet {cmd}` exited {code}, expected {expect}"),
@@ -113,7 +134,7 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     step(
         "the dealer licenses residential complex 12, without advanced integrations",
         &format!(
-            "issue --key dealer.key --parent dealer.lic --subject {COMPLEX} --delegate complex.pub --quota sip_numbers=40 --quota app_installs=120 --feature video --feature door_api --feature remote_open --expires +1y --out complex.lic"
+            "issue --key dealer.key --parent dealer.lic --subject {COMPLEX} --delegate complex.pub --quota sip_numbers=40 --quota app_installs=120 --quota integrations=0 --feature video --feature door_api --feature remote_open --expires +1y --out complex.lic"
         ),
         0,
     )?;
@@ -140,11 +161,24 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         1,
     )?;
     step(
+        "what the dealer holds and has handed out (from the ledger)",
+        &format!("usage {DEALER}"),
+        0,
+    )?;
+    step(
         "the dealer cannot hand out more than it holds: refused before signing",
-        &format!("issue --key dealer.key --parent dealer.lic --subject {DEALER}/complex-14 --quota sip_numbers=500 --out too-much.lic"),
+        &format!(
+            "issue --key dealer.key --parent dealer.lic --subject {DEALER}/complex-14 --quota sip_numbers=500 --out too-much.lic"
+        ),
         1,
-    )
-    .or_else(|e| if e.code == crate::error::EXIT_REJECTED { writeln!(out, "error: {}\n(refused, as it should be)\n", e.message).map_err(CliError::from) } else { Err(e) })?;
+    )?;
+    step(
+        "nor more than it has left: 160 SIP numbers remain after complex 12's 40",
+        &format!(
+            "issue --key dealer.key --parent dealer.lic --subject {DEALER}/complex-14 --quota sip_numbers=170 --quota app_installs=10 --quota integrations=0 --out complex-14.lic"
+        ),
+        1,
+    )?;
     writeln!(out, "# done: the files are in {shown}")?;
     Ok(())
 }

@@ -107,13 +107,13 @@ fn inspect_one(
     };
     let reports = check_links(&container, roots, now);
     let mut overall: Vec<Error<'_>> = Vec::new();
-    if let (Some(g), Some(leaf)) = (group, container.leaf()) {
-        if !leaf.claims.sub.contains(&g) {
-            overall.push(Error::WrongGroup {
-                licensed: leaf.claims.sub,
-                device: g,
-            });
-        }
+    if let (Some(g), Some(leaf)) = (group, container.leaf())
+        && !leaf.claims.sub.contains(&g)
+    {
+        overall.push(Error::WrongGroup {
+            licensed: leaf.claims.sub,
+            device: g,
+        });
     }
     let problem_count = reports.iter().map(|r| r.problems.len()).sum::<usize>() + overall.len();
     let unchecked = roots.is_empty();

@@ -62,7 +62,7 @@ pub fn parse_quotas(items: &[String]) -> Result<BTreeMap<String, Quota>> {
     Ok(out)
 }
 
-fn parse_names(items: &[String], flag: &str) -> Result<BTreeSet<String>> {
+pub(crate) fn parse_names(items: &[String], flag: &str) -> Result<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     for n in items {
         if !is_name(n) {
@@ -128,7 +128,7 @@ pub fn parse_roles(items: &[String]) -> Result<BTreeMap<String, BTreeSet<String>
     Ok(out)
 }
 
-fn tier(t: TierArg) -> Tier {
+pub(crate) fn tier(t: TierArg) -> Tier {
     match t {
         TierArg::Trial => Tier::Trial,
         TierArg::Basic => Tier::Basic,
@@ -136,101 +136,149 @@ fn tier(t: TierArg) -> Tier {
     }
 }
 
-pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
-    let now = match &args.now {
-        Some(t) => parse_time(t, crate::time::now(), "--now")?,
-        None => crate::time::now(),
-    };
-    let subject = Group::parse(&args.subject).map_err(|e| {
-        usage(
-            format!("--subject {}: {e}", safe(&args.subject)),
-            "a group id looks like acme/dist-7/dealer-3",
-        )
-    })?;
-    let quotas = parse_quotas(&args.quotas)?;
-    let features = parse_names(&args.features, "--feature")?;
-    let roles = parse_roles(&args.roles)?;
-    for d in &args.devices {
+/// What one new license asks for, before defaults from the parent.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub subject: String,
+    pub issuer: Option<String>,
+    pub delegate: Option<[u8; 32]>,
+    pub tier: Option<Tier>,
+    pub addon: bool,
+    pub quotas: BTreeMap<String, Quota>,
+    pub features: Option<BTreeSet<String>>,
+    pub roles: BTreeMap<String, BTreeSet<String>>,
+    pub devices: Option<BTreeSet<String>>,
+    pub not_before: Option<u64>,
+    pub expires: Option<u64>,
+    /// Validity from the start (from a plan), when `expires` is not given.
+    pub duration: Option<u64>,
+    pub max_depth: Option<u8>,
+    pub remind: Option<u64>,
+    pub contact: Option<String>,
+}
+
+pub(crate) fn tier_named(t: &str) -> Option<Tier> {
+    match t {
+        "trial" => Some(Tier::Trial),
+        "basic" => Some(Tier::Basic),
+        "plus" => Some(Tier::Plus),
+        _ => None,
+    }
+}
+
+/// A request from a plan (fields the flags do not set come from it).
+pub(crate) fn request_from_plan(plan: &crate::plans::Plan) -> Result<Request> {
+    Ok(Request {
+        tier: tier_named(&plan.tier),
+        addon: plan.addon,
+        quotas: parse_quotas(&crate::plans::quota_args(plan))?,
+        features: plan
+            .features
+            .as_ref()
+            .map(|f| parse_names(f, "plan features"))
+            .transpose()?,
+        roles: parse_roles(&crate::plans::role_args(plan))?,
+        duration: plan.duration.as_deref().and_then(parse_duration),
+        remind: plan.remind.as_deref().and_then(parse_duration),
+        ..Request::default()
+    })
+}
+
+/// Applies the command-line flags over `r`.
+pub(crate) fn apply_flags(r: &mut Request, args: &IssueArgs, now: u64) -> Result<()> {
+    if let Some(t) = args.tier {
+        r.tier = Some(tier(t));
+    }
+    r.addon |= args.addon;
+    r.quotas.extend(parse_quotas(&args.quotas)?);
+    if !args.features.is_empty() {
+        r.features = Some(parse_names(&args.features, "--feature")?);
+    }
+    r.roles.extend(parse_roles(&args.roles)?);
+    if !args.devices.is_empty() {
+        r.devices = Some(parse_devices(
+            args.devices.iter().map(String::as_str),
+            "--device",
+        )?);
+    }
+    if let Some(t) = &args.not_before {
+        r.not_before = Some(parse_time(t, now, "--not-before")?);
+    }
+    if let Some(t) = &args.expires {
+        r.expires = Some(parse_time(t, now, "--expires")?);
+    }
+    if let Some(d) = args.max_depth {
+        r.max_depth = Some(d);
+    }
+    if let Some(rm) = &args.remind {
+        r.remind = Some(parse_duration(rm).ok_or_else(|| {
+            usage(
+                format!("--remind {}: not a duration", safe(rm)),
+                "write e.g. 30d, 2w or 72h",
+            )
+        })?);
+    }
+    if let Some(c) = &args.contact {
+        r.contact = Some(parse_contact(c)?);
+    }
+    if let Some(i) = &args.issuer {
+        r.issuer = Some(i.clone());
+    }
+    r.delegate = args
+        .delegate
+        .as_deref()
+        .map(|p| licet_keys::read_public_key(p).map(|k| k.to_bytes()))
+        .transpose()?;
+    Ok(())
+}
+
+pub(crate) fn parse_devices<'s>(
+    items: impl Iterator<Item = &'s str>,
+    flag: &str,
+) -> Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    for d in items {
         if !is_device_id(d) {
             return Err(usage(
-                format!("--device {}: invalid device id", safe(d)),
+                format!("{flag} {}: invalid device id", safe(d)),
                 "device ids are 1-64 printable ASCII characters without spaces",
             ));
         }
+        out.insert(d.to_owned());
     }
-    let remind = args
-        .remind
-        .as_deref()
-        .map(|r| {
-            parse_duration(r).ok_or_else(|| {
-                usage(
-                    format!("--remind {}: not a duration", safe(r)),
-                    "write e.g. 30d, 2w or 72h",
-                )
-            })
-        })
-        .transpose()?;
+    Ok(out)
+}
 
-    // The parent chain, read and checked before anything is asked of the key.
-    let parent_bytes = args.parent.as_deref().map(read_license).transpose()?;
-    let parent = match &parent_bytes {
-        Some(b) => Some(Container::decode(b).map_err(|e| {
-            CliError::rejected(
-                format!("--parent: not a valid licet license: {e}"),
-                "run `licet inspect` on it to see what is wrong",
-            )
-        })?),
-        None => None,
-    };
-    if let Some(p) = &parent {
-        check_parent_chain(p)?;
+pub(crate) fn parse_contact(c: &str) -> Result<String> {
+    if c.is_empty() || c.len() > 254 || c.chars().any(char::is_control) {
+        return Err(usage(
+            format!("--contact {}: not a usable contact", safe(c)),
+            "give an e-mail address, at most 254 characters",
+        ));
     }
-    let parent_leaf = parent.as_ref().and_then(|p| p.leaf()).map(|l| l.claims);
+    Ok(c.to_owned())
+}
 
-    let key_path = &args.key;
-    let key = licet_keys::read_secret_key(key_path, || {
-        passphrase(
-            args.passphrase.passphrase_file.as_deref(),
-            "Passphrase for the signing key: ",
+/// The claims of the new link: the request, with defaults from the parent.
+pub(crate) fn build_claims(
+    r: &Request,
+    parent: Option<&licet_common::Claims<'_>>,
+    now: u64,
+) -> Result<LinkClaims> {
+    let subject = Group::parse(&r.subject).map_err(|e| {
+        usage(
+            format!("subject {}: {e}", safe(&r.subject)),
+            "a group id looks like acme/dist-7/dealer-3",
         )
-        .ok()
-        .flatten()
     })?;
-    let signer_public = key.verifying_key().to_bytes();
-    if let Some(leaf) = &parent_leaf {
-        match leaf.cnf {
-            None => {
-                return Err(CliError::rejected(
-                    format!(
-                        "the parent license ({}) does not delegate: its holder may not mint",
-                        leaf.sub
-                    ),
-                    "ask your issuer for a license minted with --delegate YOUR.pub",
-                ));
-            }
-            Some(cnf) if cnf != &signer_public => {
-                return Err(usage(
-                    format!(
-                        "{} (key id {}) is not the key the parent license delegates to (key id {})",
-                        safe(&key_path.display().to_string()),
-                        hex(&licet_keys::kid(&signer_public)),
-                        hex(&licet_keys::kid(cnf))
-                    ),
-                    "sign with the secret key whose public key was given to --delegate when the parent was minted",
-                ));
-            }
-            Some(_) => {}
-        }
-    }
-
-    let iss = match (&parent_leaf, &args.issuer) {
+    let iss = match (parent, &r.issuer) {
         (Some(_), Some(_)) => {
             return Err(usage(
                 "--issuer is only for root licenses",
                 "drop --issuer: the issuer is the parent license's group",
             ));
         }
-        (Some(leaf), None) => leaf.sub.as_str().to_owned(),
+        (Some(p), None) => p.sub.as_str().to_owned(),
         (None, Some(i)) => {
             Group::parse(i).map_err(|e| {
                 usage(
@@ -247,13 +295,7 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
             .unwrap_or_default()
             .to_owned(),
     };
-
-    let cnf = args
-        .delegate
-        .as_deref()
-        .map(|p| licet_keys::read_public_key(p).map(|k| k.to_bytes()))
-        .transpose()?;
-    let depth = match (args.max_depth, cnf.is_some(), &parent_leaf) {
+    let depth = match (r.max_depth, r.delegate.is_some(), parent) {
         (Some(d), false, _) if d > 0 => {
             return Err(usage(
                 "--max-depth needs --delegate: a license without a key cannot mint",
@@ -268,16 +310,20 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
         }
         (Some(d), _, _) => d,
         (None, false, _) => 0,
-        (None, true, Some(leaf)) => leaf.depth.saturating_sub(1),
+        (None, true, Some(p)) => p.depth.saturating_sub(1),
         (None, true, None) => u8::try_from(MAX_DEPTH).unwrap_or(7),
     };
-    let nbf = match &args.not_before {
-        Some(t) => parse_time(t, now, "--not-before")?,
-        None => parent_leaf.map_or(now, |l| now.max(l.nbf)),
-    };
-    let exp = match &args.expires {
-        Some(t) => Some(parse_time(t, now, "--expires")?),
-        None => parent_leaf.and_then(|l| l.exp),
+    let nbf = r
+        .not_before
+        .unwrap_or_else(|| parent.map_or(now, |p| now.max(p.nbf)));
+    let exp = match (r.expires, r.duration) {
+        (Some(e), _) => Some(e),
+        // A plan's duration, but never past the parent's end.
+        (None, Some(d)) => {
+            let end = nbf.saturating_add(d);
+            Some(parent.and_then(|p| p.exp).map_or(end, |pe| end.min(pe)))
+        }
+        (None, None) => parent.and_then(|p| p.exp),
     };
     if exp.is_some_and(|e| e <= nbf) {
         return Err(usage(
@@ -292,50 +338,221 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
             "check the system's entropy source",
         )
     })?;
-
-    let claims = LinkClaims {
+    Ok(LinkClaims {
         iss,
         sub: subject.as_str().to_owned(),
         nbf,
         exp,
         iat: now,
         serial,
-        cnf,
-        parent: parent_leaf.map(|l| l.serial.to_vec()),
-        tier: args
-            .tier
-            .map(tier)
-            .or(parent_leaf.map(|l| l.tier))
-            .unwrap_or(Tier::Plus),
-        kind: if args.addon {
-            Kind::AddOn
-        } else {
-            Kind::License
-        },
-        quotas,
-        features: if args.features.is_empty() {
-            None
-        } else {
-            Some(features)
-        },
-        roles,
+        cnf: r.delegate,
+        parent: parent.map(|p| p.serial.to_vec()),
+        tier: r.tier.or(parent.map(|p| p.tier)).unwrap_or(Tier::Plus),
+        kind: if r.addon { Kind::AddOn } else { Kind::License },
+        quotas: r.quotas.clone(),
+        features: r.features.clone(),
+        roles: r.roles.clone(),
         depth,
-        devices: if args.devices.is_empty() {
-            None
-        } else {
-            Some(args.devices.iter().cloned().collect())
-        },
-        remind,
-    };
-    let bytes = mint(&claims, &key, parent.as_ref())?;
-    let text;
-    let file: &[u8] = if args.binary {
-        &bytes
+        devices: r.devices.clone(),
+        remind: r.remind,
+    })
+}
+
+/// Everything a mint needs besides the request: the key, the parent, now.
+pub(crate) struct Minter<'p> {
+    pub key: ed25519_dalek::SigningKey,
+    pub parent: Option<Container<'p>>,
+}
+
+impl<'p> Minter<'p> {
+    pub(crate) fn new(args: &IssueArgs, parent_bytes: Option<&'p [u8]>) -> Result<Self> {
+        let parent = match parent_bytes {
+            Some(b) => Some(Container::decode(b).map_err(|e| {
+                CliError::rejected(
+                    format!("--parent: not a valid licet license: {e}"),
+                    "run `licet inspect` on it to see what is wrong",
+                )
+            })?),
+            None => None,
+        };
+        if let Some(p) = &parent {
+            check_parent_chain(p)?;
+        }
+        let key_path = &args.key;
+        let key = licet_keys::read_secret_key(key_path, || {
+            passphrase(
+                args.passphrase.passphrase_file.as_deref(),
+                "Passphrase for the signing key: ",
+            )
+            .ok()
+            .flatten()
+        })?;
+        let signer_public = key.verifying_key().to_bytes();
+        if let Some(leaf) = parent.as_ref().and_then(|p| p.leaf()) {
+            match leaf.claims.cnf {
+                None => {
+                    return Err(CliError::rejected(
+                        format!(
+                            "the parent license ({}) does not delegate: its holder may not mint",
+                            leaf.claims.sub
+                        ),
+                        "ask your issuer for a license minted with --delegate YOUR.pub",
+                    ));
+                }
+                Some(cnf) if cnf != &signer_public => {
+                    return Err(usage(
+                        format!(
+                            "{} (key id {}) is not the key the parent license delegates to (key id {})",
+                            safe(&key_path.display().to_string()),
+                            hex(&licet_keys::kid(&signer_public)),
+                            hex(&licet_keys::kid(cnf))
+                        ),
+                        "sign with the secret key whose public key was given to --delegate when the parent was minted",
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(Self { key, parent })
+    }
+
+    pub(crate) fn parent_leaf(&self) -> Option<licet_common::Claims<'p>> {
+        self.parent
+            .as_ref()
+            .and_then(|p| p.leaf())
+            .map(|l| l.claims)
+    }
+}
+
+/// The bytes a license file holds on disk, and its format name.
+pub(crate) fn file_form(bytes: &[u8], binary: bool) -> (Vec<u8>, &'static str) {
+    if binary {
+        (bytes.to_vec(), "binary")
     } else {
-        text = licet_common::armor::encode(&bytes);
-        text.as_bytes()
+        (licet_common::armor::encode(bytes).into_bytes(), "text")
+    }
+}
+
+pub(crate) fn ledger_err(
+    l: &crate::ledger::Ledger,
+    action: &str,
+) -> impl Fn(rusqlite::Error) -> CliError + use<> {
+    let path = l.path.clone();
+    let action = action.to_owned();
+    move |e| crate::ledger::db_error(&path, &action, &e)
+}
+
+pub(crate) fn over_allocation(
+    o: &crate::ledger::OverAllocation,
+    stated: &BTreeMap<String, Quota>,
+) -> CliError {
+    let inherited = if stated.contains_key(&o.quota) {
+        String::new()
+    } else {
+        format!(
+            " (the new license does not state {0}, so it would hold the parent's whole {1}: give --quota {0}=N to share it)",
+            o.quota, o.limit
+        )
     };
-    write_output(&args.out, file, args.force)?;
+    CliError::rejected(
+        format!("refused: over-allocation: {}{inherited}", o.message()),
+        "the parent's children may not hold more than the parent at any time: lower the value, revoke unused licenses (`licet revoke`), or ask your issuer for more",
+    )
+}
+
+pub fn run(
+    args: &IssueArgs,
+    ledger_path: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let now = match &args.now {
+        Some(t) => parse_time(t, crate::time::now(), "--now")?,
+        None => crate::time::now(),
+    };
+    let plan = match &args.plan {
+        Some(name) => Some(crate::plans::get(
+            &crate::plans::load(args.plans.as_deref())?,
+            name,
+        )?),
+        None => None,
+    };
+    if let Some(batch) = &args.batch {
+        return crate::cmd::batch::run(args, batch, plan.as_ref(), ledger_path, now, out);
+    }
+    let mut request = match &plan {
+        Some(p) => request_from_plan(p)?,
+        None => Request::default(),
+    };
+    request.subject = args.subject.clone().unwrap_or_default();
+    apply_flags(&mut request, args, now)?;
+    let Some(out_path) = &args.out else {
+        return Err(usage(
+            "--out is required",
+            "name the license file to write with --out OUT.lic",
+        ));
+    };
+    if !args.force && out_path.exists() {
+        return Err(crate::error::io_error(
+            out_path,
+            "write",
+            &std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+        ));
+    }
+    let parent_bytes = args.parent.as_deref().map(read_license).transpose()?;
+    let minter = Minter::new(args, parent_bytes.as_deref())?;
+    let claims = build_claims(&request, minter.parent_leaf().as_ref(), now)?;
+    let bytes = mint(&claims, &minter.key, minter.parent.as_ref())?;
+    let (file, format) = file_form(&bytes, args.binary);
+
+    // Record, checking the parent's allocation, then write the file.
+    let mut ledger = crate::ledger::Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
+    let container = Container::decode(&bytes)
+        .map_err(|e| usage(format!("internal error: {e}"), "report this as a bug"))?;
+    let i = container.len() - 1;
+    let shown_out = safe(&out_path.display().to_string());
+    let record = crate::ledger::record_of(
+        &container,
+        i,
+        &bytes,
+        &file,
+        "issued",
+        request.contact.as_deref(),
+        args.plan.as_deref(),
+        Some(shown_out.clone()),
+        format,
+        now,
+    )
+    .ok_or_else(|| usage("internal error: no link to record", "report this as a bug"))?;
+    {
+        let err = ledger_err(&ledger, "record the license");
+        let tx = ledger.write()?;
+        crate::ledger::record_ancestors(&tx, &container, i, now).map_err(&err)?;
+        if let Some(p) = &minter.parent {
+            let hold = crate::ledger::NewHold {
+                nbf: claims.nbf,
+                exp: claims.exp,
+                quotas: record.quotas.clone(),
+                subject: claims.sub.clone(),
+                addon: claims.kind == Kind::AddOn,
+            };
+            if let Some(o) = crate::ledger::check_allocation(&tx, p, &[hold]).map_err(&err)? {
+                return Err(over_allocation(&o, &claims.quotas));
+            }
+        }
+        crate::ledger::insert(&tx, &record).map_err(&err)?;
+        tx.commit().map_err(&err)?;
+    }
+    if let Err(e) = write_output(out_path, &file, args.force) {
+        // Not delivered: take the record back so the ledger matches the files.
+        let err = ledger_err(&ledger, "undo the record");
+        let tx = ledger.write()?;
+        tx.execute("DELETE FROM quotas WHERE serial = ?1", [&claims.serial])
+            .map_err(&err)?;
+        tx.execute("DELETE FROM licenses WHERE serial = ?1", [&claims.serial])
+            .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        return Err(e);
+    }
     writeln!(
         out,
         "minted {} for {} ({}, {}), chain of {} links -> {}",
@@ -343,8 +560,8 @@ pub fn run(args: &IssueArgs, out: &mut dyn Write) -> Result<()> {
         claims.sub,
         claims.tier,
         claims.kind.name(),
-        parent.as_ref().map_or(1, |p| p.len() + 1),
-        safe(&args.out.display().to_string())
+        container.len(),
+        shown_out
     )?;
     Ok(())
 }
@@ -414,6 +631,24 @@ pub fn mint(
     key: &ed25519_dalek::SigningKey,
     parent: Option<&Container<'_>>,
 ) -> Result<Vec<u8>> {
+    check_or_mint(claims, key, parent, true)
+}
+
+/// Runs every rule check on the new link without signing it.
+pub fn check(
+    claims: &LinkClaims,
+    key: &ed25519_dalek::SigningKey,
+    parent: Option<&Container<'_>>,
+) -> Result<()> {
+    check_or_mint(claims, key, parent, false).map(|_| ())
+}
+
+fn check_or_mint(
+    claims: &LinkClaims,
+    key: &ed25519_dalek::SigningKey,
+    parent: Option<&Container<'_>>,
+    sign: bool,
+) -> Result<Vec<u8>> {
     let payload = claims.to_payload();
     if payload.len() > MAX_PAYLOAD_BYTES {
         return Err(usage(
@@ -474,6 +709,10 @@ pub fn mint(
                 "the new license may only narrow its parent's: lower the value, or ask your issuer for more",
             )
         })?;
+
+    if !sign {
+        return Ok(candidate);
+    }
 
     // 2. Sign, assemble, and check the signature we made.
     let signature = key.sign(&sig_structure(&protected, &payload)).to_bytes();

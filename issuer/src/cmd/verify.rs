@@ -89,13 +89,13 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             "a group id looks like acme/dist-7/dealer-3",
         )
     })?;
-    if let Some(id) = &args.device_id {
-        if !licet_common::claims::is_device_id(id) {
-            return Err(CliError::usage(
-                format!("--device-id {}: invalid device id", safe(id)),
-                "device ids are 1-64 printable ASCII characters without spaces",
-            ));
-        }
+    if let Some(id) = &args.device_id
+        && !licet_common::claims::is_device_id(id)
+    {
+        return Err(CliError::usage(
+            format!("--device-id {}: invalid device id", safe(id)),
+            "device ids are 1-64 printable ASCII characters without spaces",
+        ));
     }
     let inputs = read_inputs(&args.files)?;
     // Files that could not even be read as a license are left out of the

@@ -1,0 +1,485 @@
+//! `licet issue --batch FILE.csv --plan NAME --key K.key --parent P.lic --out-dir DIR`.
+//!
+//! All or nothing on validation: every row is parsed, rule-checked and
+//! counted against the parent's allocation before any is signed. Then rows
+//! are signed and recorded in chunks, one transaction each (the allocation
+//! re-checked inside it, so concurrent minting cannot over-allocate), and
+//! each chunk's files are written after its commit. Re-running skips rows
+//! already minted for the same parent, subject and plan, and rewrites any of
+//! their files that are missing, from the ledger.
+//!
+//! CSV: a header row, then one row per license. Columns: `subject`
+//! (required), `contact`, `not_before`, `expires`, `tier`, `features` and
+//! `devices` (`;`-separated), `quota.NAME`, `role.NAME` (`;`-separated grants).
+
+use super::issue::{
+    Minter, Request, apply_flags, build_claims, check, file_form, ledger_err, over_allocation,
+    parse_contact, parse_devices, parse_names, request_from_plan, tier_named,
+};
+use crate::cli::IssueArgs;
+use crate::error::{CliError, Result, io_error};
+use crate::files::read_license;
+use crate::ledger::{Ledger, NewHold, check_allocation, db_error, insert, record_of};
+use crate::output::safe;
+use crate::plans::Plan;
+use crate::time::parse_time;
+use licet_common::{Container, Quota};
+use rusqlite::OptionalExtension;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Rows signed and recorded per transaction.
+const CHUNK: usize = 2000;
+/// Most rows in one batch file.
+const MAX_ROWS: usize = 1_000_000;
+/// Validation errors shown before giving up.
+const MAX_SHOWN_ERRORS: usize = 20;
+
+struct Row {
+    line: u64,
+    request: Request,
+    file: PathBuf,
+}
+
+fn bad(line: u64, msg: impl std::fmt::Display) -> String {
+    format!("row {line}: {msg}")
+}
+
+fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Vec<Row>> {
+    let shown = safe(&path.display().to_string());
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| CliError::usage(format!("cannot read {shown}: {e}"), "check the path"))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            CliError::usage(
+                format!("{shown}: {e}"),
+                "the first row names the columns: subject, contact, expires, quota.NAME, …",
+            )
+        })?
+        .clone();
+    let known = |h: &str| {
+        matches!(
+            h,
+            "subject" | "contact" | "not_before" | "expires" | "tier" | "features" | "devices"
+        ) || h
+            .strip_prefix("quota.")
+            .is_some_and(licet_common::claims::is_name)
+            || h.strip_prefix("role.")
+                .is_some_and(licet_common::claims::is_name)
+    };
+    if let Some(h) = headers.iter().find(|h| !known(h)) {
+        return Err(CliError::usage(
+            format!("{shown}: unknown column {:?}", safe(h)),
+            "columns: subject, contact, not_before, expires, tier, features, devices, quota.NAME, role.NAME",
+        ));
+    }
+    if !headers.iter().any(|h| h == "subject") {
+        return Err(CliError::usage(
+            format!("{shown}: no subject column"),
+            "the first row must name a subject column",
+        ));
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = u64::try_from(n).unwrap_or(u64::MAX).saturating_add(2);
+        if rows.len() + errors.len() >= MAX_ROWS {
+            return Err(CliError::usage(
+                format!("{shown}: more than {MAX_ROWS} rows"),
+                "split the batch into several files",
+            ));
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(bad(line, e));
+                continue;
+            }
+        };
+        let mut r = base.clone();
+        let mut problem = None;
+        for (h, v) in headers.iter().zip(record.iter()) {
+            if v.is_empty() {
+                continue;
+            }
+            let res: Result<()> = (|| {
+                match h {
+                    "subject" => r.subject = v.to_owned(),
+                    "contact" => r.contact = Some(parse_contact(v)?),
+                    "not_before" => r.not_before = Some(parse_time(v, now, "not_before")?),
+                    "expires" => r.expires = Some(parse_time(v, now, "expires")?),
+                    "tier" => {
+                        r.tier = Some(tier_named(v).ok_or_else(|| {
+                            CliError::usage(
+                                format!("tier {:?} is not trial, basic or plus", safe(v)),
+                                "",
+                            )
+                        })?)
+                    }
+                    "features" => {
+                        r.features = Some(parse_names(
+                            &v.split(';')
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_owned)
+                                .collect::<Vec<_>>(),
+                            "features",
+                        )?)
+                    }
+                    "devices" => {
+                        r.devices = Some(parse_devices(
+                            v.split(';').filter(|s| !s.is_empty()),
+                            "devices",
+                        )?)
+                    }
+                    _ => {
+                        if let Some(q) = h.strip_prefix("quota.") {
+                            let value = if v == "unlimited" {
+                                Quota::Unlimited
+                            } else {
+                                Quota::Count(v.parse().map_err(|_| {
+                                    CliError::usage(
+                                        format!("{h} = {:?} is not a count", safe(v)),
+                                        "",
+                                    )
+                                })?)
+                            };
+                            r.quotas.insert(q.to_owned(), value);
+                        } else if let Some(role) = h.strip_prefix("role.") {
+                            let grants = parse_names(
+                                &v.split(';')
+                                    .filter(|s| !s.is_empty())
+                                    .map(str::to_owned)
+                                    .collect::<Vec<_>>(),
+                                "role",
+                            )?;
+                            r.roles.insert(role.to_owned(), grants);
+                        }
+                    }
+                }
+                Ok(())
+            })();
+            if let Err(e) = res {
+                problem = Some(e.message);
+                break;
+            }
+        }
+        if let Some(p) = problem {
+            errors.push(bad(line, p));
+            continue;
+        }
+        if r.subject.is_empty() {
+            errors.push(bad(line, "no subject"));
+            continue;
+        }
+        if let Some(first) = seen.insert(r.subject.clone(), line) {
+            errors.push(bad(
+                line,
+                format!("subject {} is also on row {first}", safe(&r.subject)),
+            ));
+            continue;
+        }
+        let file = out_dir.join(format!("{}.lic", r.subject.replace('/', "_")));
+        rows.push(Row {
+            line,
+            request: r,
+            file,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(validation_failed(&shown, &errors));
+    }
+    if rows.is_empty() {
+        return Err(CliError::usage(
+            format!("{shown} has no rows"),
+            "add one row per license under the header row",
+        ));
+    }
+    Ok(rows)
+}
+
+fn validation_failed(shown: &str, errors: &[String]) -> CliError {
+    let mut msg = format!(
+        "{shown}: {} row(s) invalid, nothing was minted",
+        errors.len()
+    );
+    for e in errors.iter().take(MAX_SHOWN_ERRORS) {
+        msg.push_str("\n  ");
+        msg.push_str(e);
+    }
+    if errors.len() > MAX_SHOWN_ERRORS {
+        msg.push_str(&format!(
+            "\n  … and {} more",
+            errors.len() - MAX_SHOWN_ERRORS
+        ));
+    }
+    CliError::usage(msg, "fix the rows listed and run the same command again")
+}
+
+/// What the ledger already has for a row: its file and bytes.
+struct Existing {
+    file_bytes: Vec<u8>,
+}
+
+fn existing(
+    conn: &rusqlite::Connection,
+    parent: &[u8],
+    subject: &str,
+    plan: &str,
+) -> rusqlite::Result<Option<Existing>> {
+    conn.query_row(
+        "SELECT chain, file_format FROM licenses WHERE parent = ?1 AND subject = ?2 AND plan = ?3 AND origin = 'issued' AND revoked_at IS NULL",
+        rusqlite::params![parent, subject, plan],
+        |r| {
+            let chain: Vec<u8> = r.get(0)?;
+            let format: String = r.get(1)?;
+            Ok(Existing { file_bytes: file_form(&chain, format == "binary").0 })
+        },
+    )
+    .optional()
+}
+
+/// Writes a batch file: whole or not at all, without a sync per file (the
+/// folder is synced once per chunk; the ledger can always rewrite a file).
+fn write_fast(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".licet-tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| io_error(path, "write", &e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| io_error(path, "write", &e))?;
+    tmp.persist(path)
+        .map_err(|e| io_error(path, "write", &e.error))?;
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+pub fn run(
+    args: &IssueArgs,
+    csv_path: &Path,
+    plan: Option<&Plan>,
+    ledger_path: Option<&Path>,
+    now: u64,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (Some(plan), Some(plan_name), Some(out_dir), Some(parent_path)) = (
+        plan,
+        args.plan.as_deref(),
+        args.out_dir.as_deref(),
+        args.parent.as_deref(),
+    ) else {
+        return Err(CliError::usage(
+            "--batch needs --plan, --parent and --out-dir",
+            "add the missing flags",
+        ));
+    };
+    std::fs::create_dir_all(out_dir).map_err(|e| io_error(out_dir, "create", &e))?;
+    // Leftovers of an interrupted run: our own temporary files.
+    if let Ok(entries) = std::fs::read_dir(out_dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(".licet-tmp-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let mut base = request_from_plan(plan)?;
+    apply_flags(&mut base, args, now)?;
+    let rows = read_rows(csv_path, &base, now, out_dir)?;
+
+    let parent_bytes = read_license(parent_path)?;
+    let minter = Minter::new(args, Some(&parent_bytes))?;
+    let parent: &Container<'_> = minter
+        .parent
+        .as_ref()
+        .ok_or_else(|| CliError::usage("--parent is required", ""))?;
+    let parent_serial = minter
+        .parent_leaf()
+        .map(|l| l.serial.to_vec())
+        .unwrap_or_default();
+    let mut ledger = Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
+
+    // 1. Which rows are done already (resumed), and repair their files.
+    let mut todo = Vec::new();
+    let (mut skipped, mut repaired) = (0usize, 0usize);
+    for row in rows {
+        let found = existing(
+            &ledger.conn,
+            &parent_serial,
+            &row.request.subject,
+            plan_name,
+        )
+        .map_err(ledger_err(&ledger, "look up earlier runs"))?;
+        match found {
+            Some(ex) => {
+                skipped += 1;
+                if std::fs::read(&row.file).ok().as_deref() != Some(&ex.file_bytes[..]) {
+                    write_fast(&row.file, &ex.file_bytes)?;
+                    repaired += 1;
+                }
+            }
+            None => todo.push(row),
+        }
+    }
+
+    // 2. Every rule on every row, then the allocation of them all, before signing any.
+    let mut errors = Vec::new();
+    let mut prepared = Vec::with_capacity(todo.len());
+    for row in &todo {
+        match build_claims(&row.request, minter.parent_leaf().as_ref(), now)
+            .and_then(|c| check(&c, &minter.key, Some(parent)).map(|()| c))
+        {
+            Ok(c) => prepared.push(c),
+            Err(e) => errors.push(bad(
+                row.line,
+                e.message.trim_start_matches("refused before signing: "),
+            )),
+        }
+    }
+    let shown_csv = safe(&csv_path.display().to_string());
+    if !errors.is_empty() {
+        return Err(validation_failed(&shown_csv, &errors));
+    }
+    let holds_of = |claims: &[licet_common::encode::LinkClaims]| -> Vec<NewHold> {
+        claims
+            .iter()
+            .map(|c| NewHold {
+                nbf: c.nbf,
+                exp: c.exp,
+                quotas: effective_quotas_of(parent, c),
+                subject: c.sub.clone(),
+                addon: c.kind == licet_common::Kind::AddOn,
+            })
+            .collect()
+    };
+    let all = holds_of(&prepared);
+    {
+        let hs = &all;
+        if let Some(o) = check_allocation(&ledger.conn, parent, hs)
+            .map_err(ledger_err(&ledger, "check the allocation"))?
+        {
+            let mut e = over_allocation(&o, &base.quotas);
+            e.message = format!(
+                "{shown_csv}: the batch would over-allocate, nothing was minted: {}",
+                e.message.trim_start_matches("refused: over-allocation: ")
+            );
+            return Err(e);
+        }
+    }
+
+    // 3. Sign, record and write, chunk by chunk.
+    use std::io::IsTerminal;
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(u64::try_from(prepared.len()).unwrap_or(0))
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut minted = 0usize;
+    for (chunk_rows, chunk_claims) in todo.chunks(CHUNK).zip(prepared.chunks(CHUNK)) {
+        let mut signed = Vec::with_capacity(chunk_claims.len());
+        for c in chunk_claims {
+            let bytes = super::issue::mint(c, &minter.key, Some(parent))?;
+            let (file, format) = file_form(&bytes, args.binary);
+            signed.push((bytes, file, format));
+        }
+        let containers: Vec<Container<'_>> = signed
+            .iter()
+            .map(|(b, ..)| {
+                Container::decode(b).map_err(|e| {
+                    CliError::usage(format!("internal error: {e}"), "report this as a bug")
+                })
+            })
+            .collect::<Result<_>>()?;
+        {
+            let path = ledger.path.clone();
+            let err = move |e: rusqlite::Error| db_error(&path, "record the batch", &e);
+            let tx = ledger.write()?;
+            // Re-check inside the transaction: others may have minted since.
+            let chunk_holds = holds_of(chunk_claims);
+            let hs = &chunk_holds;
+            if let Some(o) = check_allocation(&tx, parent, hs).map_err(&err)? {
+                let mut e = over_allocation(&o, &base.quotas);
+                e.message = format!(
+                    "{shown_csv}: stopped after {minted} licenses: another issuer took part of the allocation: {}",
+                    o.message()
+                );
+                return Err(e);
+            }
+            for ((row, (bytes, file, format)), c) in chunk_rows.iter().zip(&signed).zip(&containers)
+            {
+                let i = c.len().saturating_sub(1);
+                let shown = safe(&row.file.display().to_string());
+                let rec = record_of(
+                    c,
+                    i,
+                    bytes,
+                    file,
+                    "issued",
+                    row.request.contact.as_deref(),
+                    Some(plan_name),
+                    Some(shown),
+                    format,
+                    now,
+                )
+                .ok_or_else(|| {
+                    CliError::usage("internal error: no link to record", "report this as a bug")
+                })?;
+                insert(&tx, &rec).map_err(&err)?;
+            }
+            tx.commit().map_err(&err)?;
+        }
+        for (row, (_, file, _)) in chunk_rows.iter().zip(&signed) {
+            write_fast(&row.file, file)?;
+        }
+        sync_dir(out_dir);
+        minted += chunk_rows.len();
+        bar.inc(u64::try_from(chunk_rows.len()).unwrap_or(0));
+    }
+    bar.finish_and_clear();
+    writeln!(
+        out,
+        "minted {minted}, skipped {skipped} already minted{}, under {} -> {}",
+        if repaired > 0 {
+            format!(" (rewrote {repaired} missing files)")
+        } else {
+            String::new()
+        },
+        minter
+            .parent_leaf()
+            .map(|l| l.sub.as_str().to_owned())
+            .unwrap_or_default(),
+        safe(&out_dir.display().to_string())
+    )?;
+    Ok(())
+}
+
+/// The quotas a new child holds for accounting: what it states over what
+/// it inherits from the parent (for an add-on, only what it states).
+fn effective_quotas_of(
+    parent: &Container<'_>,
+    c: &licet_common::encode::LinkClaims,
+) -> Vec<(String, Option<u32>)> {
+    let to_opt = |q: &Quota| match q {
+        Quota::Count(v) => Some(*v),
+        Quota::Unlimited => None,
+    };
+    let mut out: BTreeMap<String, Option<u32>> = BTreeMap::new();
+    if c.kind == licet_common::Kind::License {
+        for (n, v) in crate::ledger::effective_quotas(parent, parent.len()) {
+            out.insert(n, v);
+        }
+    }
+    for (n, q) in &c.quotas {
+        out.insert(n.clone(), to_opt(q));
+    }
+    out.into_iter().collect()
+}

@@ -1,0 +1,469 @@
+//! `licet usage`, `licet remind`, `licet revoke`, `licet ledger import`, `licet plans`.
+
+use crate::cli::{ImportArgs, PlansArgs, RemindArgs, RevokeArgs, UsageArgs};
+use crate::describe::JSON_VERSION;
+use crate::error::{CliError, EXIT_REJECTED, Result};
+use crate::files::{read_license, read_roots};
+use crate::ledger::{Ledger, db_error, holds, peak, record_ancestors, resolve};
+use crate::output::{hex, safe};
+use crate::time::{format_time, parse_duration, parse_time};
+use licet_common::{Container, Group};
+use licet_verifier::{check_chain, check_narrowing, check_signature};
+use rusqlite::params;
+use serde_json::json;
+use std::io::Write;
+use std::path::Path;
+
+fn now_or(at: Option<&str>) -> Result<u64> {
+    match at {
+        Some(t) => parse_time(t, crate::time::now(), "--at"),
+        None => Ok(crate::time::now()),
+    }
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+struct Held {
+    serial: Vec<u8>,
+    tier: String,
+    kind: String,
+    nbf: u64,
+    exp: Option<u64>,
+    contact: Option<String>,
+}
+
+pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
+    let now = now_or(args.at.as_deref())?;
+    let group = Group::parse(&args.group).map_err(|e| {
+        CliError::usage(
+            format!("{}: {e}", safe(&args.group)),
+            "a group id looks like acme/dist-7/dealer-3",
+        )
+    })?;
+    let ledger = Ledger::open_existing(&resolve(ledger_path)?)?;
+    let err = |e: rusqlite::Error| db_error(&ledger.path, "read", &e);
+    let mut stmt = ledger
+        .conn
+        .prepare("SELECT serial, tier, kind, nbf, exp, contact FROM licenses WHERE subject = ?1 AND revoked_at IS NULL AND (exp IS NULL OR exp > ?2) ORDER BY nbf, serial")
+        .map_err(err)?;
+    let held: Vec<Held> = stmt
+        .query_map(
+            params![group.as_str(), i64::try_from(now).unwrap_or(i64::MAX)],
+            |r| {
+                Ok(Held {
+                    serial: r.get(0)?,
+                    tier: r.get(1)?,
+                    kind: r.get(2)?,
+                    nbf: to_u64(r.get(3)?),
+                    exp: r.get::<_, Option<i64>>(4)?.map(to_u64),
+                    contact: r.get(5)?,
+                })
+            },
+        )
+        .map_err(err)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(err)?;
+    let mut licenses = Vec::new();
+    let mut text = String::new();
+    use std::fmt::Write as _;
+    let _ = writeln!(text, "licenses held by {group} at {}", format_time(now));
+    if held.is_empty() {
+        let _ = writeln!(text, "  (none in the ledger)");
+    }
+    for h in &held {
+        let mut q = ledger
+            .conn
+            .prepare_cached("SELECT name, value FROM quotas WHERE serial = ?1 ORDER BY name")
+            .map_err(err)?;
+        let quotas: Vec<(String, Option<i64>)> = q
+            .query_map([&h.serial], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(err)?;
+        let children: i64 = ledger
+            .conn
+            .query_row(
+                "SELECT count(*) FROM licenses WHERE parent = ?1 AND revoked_at IS NULL",
+                [&h.serial],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        let until = match h.exp {
+            Some(e) => format!(
+                "until {} ({})",
+                format_time(e),
+                crate::time::relative(e, now)
+            ),
+            None => "no end date".into(),
+        };
+        let _ = writeln!(
+            text,
+            "  {} {} {}, {until}, {children} child license(s){}",
+            hex(&h.serial),
+            h.tier,
+            h.kind,
+            h.contact
+                .as_ref()
+                .map(|c| format!(", contact {}", safe(c)))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(
+            text,
+            "    {:<16} {:>10} {:>10} {:>10}",
+            "quota", "limit", "allocated", "remaining"
+        );
+        let from = now.max(h.nbf);
+        let mut qs = Vec::new();
+        for (name, limit) in quotas {
+            let hs = holds(&ledger.conn, &h.serial, &name, from, h.exp).map_err(err)?;
+            let allocated = peak(&hs, from, h.exp);
+            let limit_u = limit.map(to_u64);
+            let remaining = match (limit_u, allocated) {
+                (Some(l), Some(a)) => Some(l.saturating_sub(a)),
+                _ => None,
+            };
+            let show = |v: Option<u64>| v.map_or("unlimited".to_owned(), |v| v.to_string());
+            let _ = writeln!(
+                text,
+                "    {:<16} {:>10} {:>10} {:>10}",
+                name,
+                show(limit_u),
+                show(allocated),
+                show(remaining)
+            );
+            qs.push(json!({"name": name, "limit": limit_u, "allocated": allocated, "remaining": remaining}));
+        }
+        licenses.push(json!({
+            "serial": hex(&h.serial), "tier": h.tier, "kind": h.kind, "nbf": h.nbf, "exp": h.exp,
+            "contact": h.contact, "children": children, "quotas": qs,
+        }));
+    }
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            json!({"version": JSON_VERSION, "group": group.as_str(), "at": now, "licenses": licenses})
+        )?;
+    } else {
+        write!(out, "{text}")?;
+    }
+    Ok(0)
+}
+
+/// How often the same license may be reminded about.
+fn recurrence(every: &str) -> Result<Option<u64>> {
+    match every {
+        "once" => Ok(None),
+        "daily" => Ok(Some(86_400)),
+        "weekly" => Ok(Some(7 * 86_400)),
+        d => parse_duration(d)
+            .filter(|s| *s > 0)
+            .map(Some)
+            .ok_or_else(|| {
+                CliError::usage(
+                    format!("--every {}: not once, daily, weekly or a duration", safe(d)),
+                    "write --every once, daily, weekly or e.g. 30d",
+                )
+            }),
+    }
+}
+
+/// A license due for a reminder.
+struct Due {
+    serial: Vec<u8>,
+    group: String,
+    contact: Option<String>,
+    tier: String,
+    kind: String,
+    exp: u64,
+}
+
+pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
+    let now = now_or(args.at.as_deref())?;
+    let within = parse_duration(&args.within).ok_or_else(|| {
+        CliError::usage(
+            format!("--within {}: not a duration", safe(&args.within)),
+            "write e.g. --within 30d",
+        )
+    })?;
+    let every = recurrence(&args.every)?;
+    let mut ledger = Ledger::open_existing(&resolve(ledger_path)?)?;
+    let path = ledger.path.clone();
+    let err = move |e: rusqlite::Error| db_error(&path, "remind", &e);
+    let tx = ledger.write()?;
+    let due: Vec<Due> = {
+        let mut stmt = tx
+            .prepare(
+                "SELECT l.serial, l.subject, l.contact, l.tier, l.kind, l.exp FROM licenses l
+                 WHERE l.exp IS NOT NULL AND l.revoked_at IS NULL AND l.exp > ?1 AND l.exp <= ?2
+                   AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.serial = l.serial AND (?3 IS NULL OR r.sent_at > ?1 - ?3))
+                 ORDER BY l.exp, l.subject",
+            )
+            .map_err(&err)?;
+        let now_i = i64::try_from(now).unwrap_or(i64::MAX);
+        let until = i64::try_from(now.saturating_add(within)).unwrap_or(i64::MAX);
+        let every_i = every.map(|e| i64::try_from(e).unwrap_or(i64::MAX));
+        stmt.query_map(params![now_i, until, every_i], |r| {
+            Ok(Due {
+                serial: r.get(0)?,
+                group: r.get(1)?,
+                contact: r.get(2)?,
+                tier: r.get(3)?,
+                kind: r.get(4)?,
+                exp: to_u64(r.get(5)?),
+            })
+        })
+        .map_err(&err)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(&err)?
+    };
+    if !args.dry_run {
+        let mut ins = tx
+            .prepare_cached("INSERT OR IGNORE INTO reminders (serial, sent_at) VALUES (?1, ?2)")
+            .map_err(&err)?;
+        for Due { serial, .. } in &due {
+            ins.execute(params![serial, i64::try_from(now).unwrap_or(i64::MAX)])
+                .map_err(&err)?;
+        }
+        drop(ins);
+        tx.commit().map_err(&err)?;
+    }
+    let days_left = |exp: u64| exp.saturating_sub(now).div_ceil(86_400);
+    if args.json {
+        let items: Vec<_> = due
+            .iter()
+            .map(|Due { serial: s, group: g, contact: c, tier: t, kind: k, exp: e }| json!({"serial": hex(s), "group": g, "contact": c, "tier": t, "kind": k, "exp": e, "days_left": days_left(*e)}))
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            json!({"version": JSON_VERSION, "at": now, "recorded": !args.dry_run, "reminders": items})
+        )?;
+    } else if args.csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record([
+            "serial",
+            "group",
+            "contact",
+            "tier",
+            "kind",
+            "expires",
+            "days_left",
+        ]);
+        for Due {
+            serial: s,
+            group: g,
+            contact: c,
+            tier: t,
+            kind: k,
+            exp: e,
+        } in &due
+        {
+            let _ = w.write_record([
+                hex(s),
+                g.clone(),
+                c.clone().unwrap_or_default(),
+                t.clone(),
+                k.clone(),
+                format_time(*e),
+                days_left(*e).to_string(),
+            ]);
+        }
+        out.write_all(&w.into_inner().unwrap_or_default())?;
+    } else {
+        for Due {
+            serial: s,
+            group: g,
+            contact: c,
+            tier: t,
+            kind: k,
+            exp: e,
+        } in &due
+        {
+            writeln!(
+                out,
+                "{}  {g}  {}  {t} {k}  expires {}  {} day(s) left",
+                hex(s),
+                c.as_deref()
+                    .map(safe)
+                    .unwrap_or_else(|| "(no contact)".into()),
+                format_time(*e),
+                days_left(*e)
+            )?;
+        }
+        if due.is_empty() {
+            writeln!(out, "nothing to remind")?;
+        }
+    }
+    Ok(0)
+}
+
+pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
+    let serial = (0..args.serial.len())
+        .step_by(2)
+        .map(|i| {
+            args.serial
+                .get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .filter(|s| (8..=16).contains(&s.len()) && args.serial.len().is_multiple_of(2))
+        .ok_or_else(|| {
+            CliError::usage(
+                format!("{} is not a serial", safe(&args.serial)),
+                "give the serial in hex, as `licet inspect` shows it (16 hex digits)",
+            )
+        })?;
+    if args.reason.trim().is_empty() {
+        return Err(CliError::usage(
+            "--reason is empty",
+            "say why the license is revoked",
+        ));
+    }
+    let mut ledger = Ledger::open_existing(&resolve(ledger_path)?)?;
+    let path = ledger.path.clone();
+    let err = move |e: rusqlite::Error| db_error(&path, "revoke", &e);
+    let tx = ledger.write()?;
+    let n = tx
+        .execute(
+            "UPDATE licenses SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
+            params![serial, i64::try_from(crate::time::now()).unwrap_or(i64::MAX), args.reason],
+        )
+        .map_err(&err)?;
+    if n == 0 {
+        let known = crate::ledger::exists(&tx, &serial).map_err(&err)?;
+        return Err(if known {
+            CliError::usage(
+                format!("{} is already revoked", hex(&serial)),
+                "nothing to do",
+            )
+        } else {
+            CliError::usage(
+                format!("{} is not in the ledger", hex(&serial)),
+                "check the serial with `licet inspect`, or import the license first (`licet ledger import`)",
+            )
+        });
+    }
+    tx.commit().map_err(&err)?;
+    writeln!(
+        out,
+        "revoked {}: it no longer counts against its parent's allocation",
+        hex(&serial)
+    )?;
+    Ok(0)
+}
+
+pub fn import(
+    args: &ImportArgs,
+    ledger_path: Option<&Path>,
+    out: &mut dyn Write,
+    errout: &mut dyn Write,
+) -> Result<u8> {
+    let now = crate::time::now();
+    let roots = read_roots(&args.trust)?;
+    let mut ledger = Ledger::open(&resolve(ledger_path)?)?;
+    let mut problems = 0usize;
+    let mut recorded = 0usize;
+    for path in &args.files {
+        let shown = safe(&path.display().to_string());
+        let bytes = read_license(path)?;
+        let c = Container::decode(&bytes).map_err(|e| {
+            CliError::rejected(
+                format!("{shown}: not a valid licet license: {e}"),
+                "nothing from it was imported",
+            )
+        })?;
+        // Everything but time: history may have expired.
+        let mut prev = None;
+        for (i, link) in c.links().enumerate() {
+            check_signature(i, link, prev, &roots)
+                .and_then(|()| check_chain(i, link, prev))
+                .and_then(|()| {
+                    if i > 0 {
+                        check_narrowing(&c, i, link)
+                    } else {
+                        Ok(())
+                    }
+                })
+                .map_err(|e| {
+                    CliError::rejected(
+                        format!("{shown}: {}", crate::describe::error_text(&e)),
+                        "nothing from this file was imported; check --trust",
+                    )
+                })?;
+            prev = Some(link);
+        }
+        let path_db = ledger.path.clone();
+        let err = move |e: rusqlite::Error| db_error(&path_db, "import", &e);
+        let tx = ledger.write()?;
+        let n = record_ancestors(&tx, &c, c.len(), now).map_err(&err)?;
+        recorded += n;
+        // Over-allocation under each parent of the chain.
+        for i in 1..c.len() {
+            let Some(parent_serial) = c.link(i - 1).map(|l| l.claims.serial) else {
+                continue;
+            };
+            for (name, limit) in crate::ledger::effective_quotas(&c, i) {
+                let Some(limit) = limit else { continue };
+                let hs = holds(&tx, parent_serial, &name, 0, None).map_err(&err)?;
+                if let Some(p) = peak(&hs, 0, None).filter(|p| *p > u64::from(limit)) {
+                    problems += 1;
+                    let o = crate::ledger::OverAllocation {
+                        quota: name.clone(),
+                        limit,
+                        allocated: p,
+                        requested: None,
+                    };
+                    writeln!(
+                        errout,
+                        "warning: over-allocation under {} ({}): {}",
+                        c.link(i - 1).map(|l| l.claims.sub.as_str()).unwrap_or(""),
+                        hex(parent_serial),
+                        o.message()
+                    )?;
+                }
+            }
+        }
+        tx.commit().map_err(&err)?;
+        writeln!(out, "{shown}: {} link(s), {n} new", c.len())?;
+    }
+    writeln!(out, "recorded {recorded} new link(s)")?;
+    if problems > 0 {
+        writeln!(
+            errout,
+            "hint: revoke the excess licenses (`licet revoke`) or have the parent's quota raised"
+        )?;
+        return Ok(EXIT_REJECTED);
+    }
+    Ok(0)
+}
+
+pub fn plans(args: &PlansArgs, out: &mut dyn Write) -> Result<u8> {
+    let plans = crate::plans::load(args.plans.as_deref())?;
+    for (name, p) in &plans {
+        writeln!(out, "{name}: {}", p.description)?;
+        let mut parts = vec![format!("tier {}", p.tier)];
+        if p.addon {
+            parts.push("add-on".into());
+        }
+        parts.push(match &p.duration {
+            Some(d) => format!("valid {d}"),
+            None => "no end date of its own".into(),
+        });
+        let q = crate::plans::quota_args(p);
+        if !q.is_empty() {
+            parts.push(format!("quotas {}", q.join(" ")));
+        }
+        parts.push(match &p.features {
+            Some(f) => format!("features {}", f.join(" ")),
+            None => "the parent's features".into(),
+        });
+        for r in crate::plans::role_args(p) {
+            parts.push(format!("role {r}"));
+        }
+        writeln!(out, "  {}", parts.join(", "))?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,747 @@
+//! The issuer's ledger: every license minted or imported, in SQLite.
+//!
+//! A panel sees one chain, never its siblings, so "a dealer cannot hand out
+//! more than it was given" is kept here: for each parent license and quota,
+//! the children that hold it at any one time never add up to more than the
+//! parent's quota.
+//!
+//! The file is an SQLite database marked with `application_id` 0x6c696365
+//! ("lice") and versioned with `user_version`; older versions are migrated
+//! forward, newer ones are refused. Writers take the write lock up front
+//! (`BEGIN IMMEDIATE`), so two processes minting under one parent are
+//! serialized and the second sees the first's children.
+
+use crate::error::{CliError, Result};
+use licet_common::{Container, Quota, QuotaName};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use std::path::{Path, PathBuf};
+
+/// `PRAGMA application_id` of a licet ledger: "lice".
+pub const APPLICATION_ID: i32 = 0x6c69_6365;
+/// Current schema version.
+pub const SCHEMA_VERSION: i32 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE licenses (
+    serial        BLOB PRIMARY KEY,
+    parent        BLOB,
+    issuer        TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    tier          TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    nbf           INTEGER NOT NULL,
+    exp           INTEGER,
+    iat           INTEGER NOT NULL,
+    kid           BLOB NOT NULL,
+    delegate_kid  BLOB,
+    features      TEXT,
+    roles         TEXT,
+    devices       TEXT,
+    sha256        BLOB NOT NULL,
+    contact       TEXT,
+    plan          TEXT,
+    origin        TEXT NOT NULL,
+    minted_at     INTEGER NOT NULL,
+    file          TEXT,
+    file_format   TEXT NOT NULL,
+    chain         BLOB NOT NULL,
+    revoked_at    INTEGER,
+    revoke_reason TEXT
+) STRICT;
+CREATE INDEX licenses_parent ON licenses(parent, subject);
+CREATE INDEX licenses_subject ON licenses(subject);
+CREATE INDEX licenses_exp ON licenses(exp) WHERE exp IS NOT NULL AND revoked_at IS NULL;
+CREATE TABLE quotas (
+    serial BLOB NOT NULL REFERENCES licenses(serial),
+    name   TEXT NOT NULL,
+    value  INTEGER,
+    PRIMARY KEY (serial, name)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE reminders (
+    serial  BLOB NOT NULL REFERENCES licenses(serial),
+    sent_at INTEGER NOT NULL,
+    PRIMARY KEY (serial, sent_at)
+) STRICT, WITHOUT ROWID;
+";
+
+/// The default ledger path: `$LICET_LEDGER`, else
+/// `$XDG_DATA_HOME/licet/ledger.sqlite`, else `~/.local/share/licet/ledger.sqlite`.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("LICET_LEDGER").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("licet").join("ledger.sqlite"))
+}
+
+/// Resolves `--ledger`, else the default.
+pub fn resolve(path: Option<&Path>) -> Result<PathBuf> {
+    path.map(Path::to_path_buf)
+        .or_else(default_path)
+        .ok_or_else(|| {
+            CliError::usage(
+                "no ledger location: HOME is not set",
+                "pass --ledger PATH or set LICET_LEDGER",
+            )
+        })
+}
+
+/// An open ledger.
+pub struct Ledger {
+    pub conn: Connection,
+    pub path: PathBuf,
+}
+
+fn shown(path: &Path) -> String {
+    crate::output::safe(&path.display().to_string())
+}
+
+/// Maps an SQLite error to a one-line message and a hint.
+pub fn db_error(path: &Path, action: &str, e: &rusqlite::Error) -> CliError {
+    use rusqlite::ErrorCode::*;
+    let (what, hint) = match e.sqlite_error_code() {
+        Some(NotADatabase) => (
+            "is not a licet ledger (not an SQLite database, or damaged)",
+            "check --ledger; restore the ledger from a backup if it was damaged",
+        ),
+        Some(DatabaseCorrupt) => (
+            "is damaged",
+            "restore the ledger from a backup; `sqlite3 FILE .recover` may save its contents",
+        ),
+        Some(ReadOnly) => (
+            "is read-only",
+            "check the file's and the folder's permissions, or use another --ledger",
+        ),
+        Some(CannotOpen) => (
+            "cannot be opened",
+            "check the path and the folder's permissions",
+        ),
+        Some(DiskFull) => (
+            "cannot grow: the disk is full",
+            "free some disk space and run the command again; nothing was recorded",
+        ),
+        Some(DatabaseBusy | DatabaseLocked) => (
+            "is busy (another licet holds it too long)",
+            "run the command again when the other one has finished",
+        ),
+        Some(PermissionDenied) => ("cannot be accessed", "check the file's permissions"),
+        _ => (
+            "failed",
+            "check the ledger file and the disk; run the command again",
+        ),
+    };
+    CliError::usage(
+        format!("ledger {} {what}: {action}: {e}", shown(path)),
+        hint,
+    )
+}
+
+impl Ledger {
+    /// Opens (creating when missing) the ledger at `path` for writing.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| crate::error::io_error(dir, "create the ledger folder", &e))?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(|e| db_error(path, "open", &e))?;
+        let mut l = Self {
+            conn,
+            path: path.to_owned(),
+        };
+        l.setup()?;
+        Ok(l)
+    }
+
+    /// Opens an existing ledger; missing is an error.
+    pub fn open_existing(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            return Err(CliError::usage(
+                format!("no ledger at {}", shown(path)),
+                "pass --ledger PATH (or LICET_LEDGER); `licet issue` creates the ledger on first use",
+            ));
+        }
+        Self::open(path)
+    }
+
+    fn setup(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| db_error(&path, "read its header", &e);
+        self.conn
+            .busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(err)?;
+        let app: i32 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(err)?;
+        let version: i32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(err)?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(err)?;
+        if app != APPLICATION_ID && (app != 0 || tables != 0) {
+            return Err(CliError::usage(
+                format!(
+                    "{} is an SQLite database of another program, not a licet ledger",
+                    shown(&self.path)
+                ),
+                "check --ledger (or LICET_LEDGER): it must name a licet ledger or a new file",
+            ));
+        }
+        if version > SCHEMA_VERSION {
+            return Err(CliError::usage(
+                format!(
+                    "ledger {} has schema version {version}, newer than this licet understands ({SCHEMA_VERSION})",
+                    shown(&self.path)
+                ),
+                "upgrade licet; do not write to this ledger with an older version",
+            ));
+        }
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| db_error(&path, "set WAL mode", &e))?;
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| db_error(&path, "set sync mode", &e))?;
+        self.conn
+            .pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| db_error(&path, "enable foreign keys", &e))?;
+        if version < SCHEMA_VERSION {
+            self.migrate(version)?;
+        }
+        Ok(())
+    }
+
+    /// Migrates from `from` to [`SCHEMA_VERSION`], one version a transaction.
+    fn migrate(&mut self, from: i32) -> Result<()> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| db_error(&path, "migrate", &e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: i32 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(err)?;
+        if now >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        if from < 1 {
+            tx.execute_batch(SCHEMA_V1).map_err(err)?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(err)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    /// Starts a write transaction holding the write lock from the start.
+    pub fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        let path = self.path.clone();
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_error(&path, "start a write", &e))
+    }
+}
+
+/// One link to record.
+pub struct Record<'r> {
+    pub serial: &'r [u8],
+    pub parent: Option<&'r [u8]>,
+    pub issuer: &'r str,
+    pub subject: &'r str,
+    pub tier: &'r str,
+    pub kind: &'r str,
+    pub nbf: u64,
+    pub exp: Option<u64>,
+    pub iat: u64,
+    pub kid: &'r [u8],
+    pub delegate_kid: Option<Vec<u8>>,
+    pub features: Option<String>,
+    pub roles: Option<String>,
+    pub devices: Option<String>,
+    /// Effective quotas: name → count, `None` = unlimited.
+    pub quotas: Vec<(String, Option<u32>)>,
+    pub sha256: [u8; 32],
+    pub contact: Option<&'r str>,
+    pub plan: Option<&'r str>,
+    pub origin: &'r str,
+    pub minted_at: u64,
+    pub file: Option<String>,
+    pub file_format: &'r str,
+    pub chain: &'r [u8],
+}
+
+fn i64_of(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// True when `serial` is recorded.
+pub fn exists(tx: &Connection, serial: &[u8]) -> rusqlite::Result<bool> {
+    tx.query_row("SELECT 1 FROM licenses WHERE serial = ?1", [serial], |_| {
+        Ok(())
+    })
+    .optional()
+    .map(|o| o.is_some())
+}
+
+/// Records a link (which must not be recorded yet).
+pub fn insert(tx: &Connection, r: &Record<'_>) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO licenses (serial, parent, issuer, subject, tier, kind, nbf, exp, iat, kid, delegate_kid, features, roles, devices,
+                               sha256, contact, plan, origin, minted_at, file, file_format, chain)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    )?;
+    stmt.execute(params![
+        r.serial,
+        r.parent,
+        r.issuer,
+        r.subject,
+        r.tier,
+        r.kind,
+        i64_of(r.nbf),
+        r.exp.map(i64_of),
+        i64_of(r.iat),
+        r.kid,
+        r.delegate_kid,
+        r.features,
+        r.roles,
+        r.devices,
+        &r.sha256[..],
+        r.contact,
+        r.plan,
+        r.origin,
+        i64_of(r.minted_at),
+        r.file,
+        r.file_format,
+        r.chain,
+    ])?;
+    let mut q =
+        tx.prepare_cached("INSERT INTO quotas (serial, name, value) VALUES (?1, ?2, ?3)")?;
+    for (name, value) in &r.quotas {
+        q.execute(params![r.serial, name, value.map(i64::from)])?;
+    }
+    Ok(())
+}
+
+/// A child's hold on a quota during its validity.
+///
+/// Licenses for the same subject group are alternatives on its devices (a
+/// device uses one base license at a time, plus every add-on), so at any
+/// moment a subject consumes the largest of its base holds plus the sum of
+/// its add-on holds; different subjects add up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hold {
+    pub nbf: u64,
+    pub exp: Option<u64>,
+    /// `None`: unlimited.
+    pub value: Option<u32>,
+    pub subject: String,
+    pub addon: bool,
+}
+
+/// The holds of the (unrevoked) children of `parent` on quota `name` that
+/// overlap `[from, until)`.
+pub fn holds(
+    tx: &Connection,
+    parent: &[u8],
+    name: &str,
+    from: u64,
+    until: Option<u64>,
+) -> rusqlite::Result<Vec<Hold>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT l.nbf, l.exp, q.value, l.subject, l.kind FROM licenses l JOIN quotas q ON q.serial = l.serial AND q.name = ?2
+         WHERE l.parent = ?1 AND l.revoked_at IS NULL
+           AND (?4 IS NULL OR l.nbf < ?4) AND (l.exp IS NULL OR l.exp > ?3)",
+    )?;
+    let rows = stmt.query_map(
+        params![parent, name, i64_of(from), until.map(i64_of)],
+        |r| {
+            let nbf: i64 = r.get(0)?;
+            let exp: Option<i64> = r.get(1)?;
+            let value: Option<i64> = r.get(2)?;
+            let kind: String = r.get(4)?;
+            Ok(Hold {
+                nbf: u64::try_from(nbf).unwrap_or(0),
+                exp: exp.map(|e| u64::try_from(e).unwrap_or(0)),
+                value: value.map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+                subject: r.get(3)?,
+                addon: kind == "add-on",
+            })
+        },
+    )?;
+    rows.collect()
+}
+
+/// The most the holds consume at any one time inside `[from, until)`
+/// (per subject: the largest base hold plus its add-ons; summed over
+/// subjects); `None` when an unlimited hold is active there.
+pub fn peak(holds: &[Hold], from: u64, until: Option<u64>) -> Option<u64> {
+    use std::collections::HashMap;
+    // Events: a hold starts at max(nbf, from) and ends at exp. Ends sort
+    // before starts at the same time: validity is [nbf, exp).
+    let mut events: Vec<(u64, bool, usize)> = Vec::with_capacity(holds.len() * 2);
+    for (i, h) in holds.iter().enumerate() {
+        let start = h.nbf.max(from);
+        if until.is_some_and(|u| start >= u) || h.exp.is_some_and(|e| e <= start) {
+            continue;
+        }
+        h.value?;
+        events.push((start, true, i));
+        if let Some(e) = h.exp {
+            events.push((e, false, i));
+        }
+    }
+    events.sort_unstable();
+    #[derive(Default)]
+    struct Subject {
+        bases: Vec<u64>,
+        addons: u64,
+    }
+    impl Subject {
+        fn consumption(&self) -> u64 {
+            self.bases
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(0)
+                .saturating_add(self.addons)
+        }
+    }
+    let mut subjects: HashMap<&str, Subject> = HashMap::new();
+    let (mut total, mut max) = (0u64, 0u64);
+    for (_, start, i) in events {
+        let h = &holds[i];
+        let v = u64::from(h.value.unwrap_or(0));
+        let s = subjects.entry(h.subject.as_str()).or_default();
+        total = total.saturating_sub(s.consumption());
+        match (start, h.addon) {
+            (true, true) => s.addons = s.addons.saturating_add(v),
+            (true, false) => s.bases.push(v),
+            (false, true) => s.addons = s.addons.saturating_sub(v),
+            (false, false) => {
+                if let Some(pos) = s.bases.iter().position(|b| *b == v) {
+                    s.bases.swap_remove(pos);
+                }
+            }
+        }
+        total = total.saturating_add(s.consumption());
+        max = max.max(total);
+    }
+    Some(max)
+}
+
+/// The effective quotas of the leaf of `c` (the nearest statement of each).
+pub fn effective_quotas(c: &Container<'_>, upto: usize) -> Vec<(String, Option<u32>)> {
+    let mut out: Vec<(String, Option<u32>)> = Vec::new();
+    for l in c.links().take(upto).collect::<Vec<_>>().into_iter().rev() {
+        for (name, q) in l.claims.quotas.iter() {
+            let n = name.as_str().to_owned();
+            if !out.iter().any(|(x, _)| *x == n) {
+                out.push((
+                    n,
+                    match q {
+                        Quota::Count(v) => Some(v),
+                        Quota::Unlimited => None,
+                    },
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The effective quota `name` of link `upto - 1` of `c`.
+pub fn effective_quota(c: &Container<'_>, upto: usize, name: &str) -> Option<Quota> {
+    let qn = QuotaName::from_name(name);
+    c.links()
+        .take(upto)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find_map(|l| l.claims.quotas.get(qn))
+}
+
+/// Builds the record of link `i` of `c`. `chain` is the license file of that
+/// link (links 0..=i), `file_bytes` what was written to disk (for its hash).
+#[allow(clippy::too_many_arguments)]
+pub fn record_of<'r>(
+    c: &'r Container<'r>,
+    i: usize,
+    chain: &'r [u8],
+    file_bytes: &[u8],
+    origin: &'r str,
+    contact: Option<&'r str>,
+    plan: Option<&'r str>,
+    file: Option<String>,
+    file_format: &'r str,
+    minted_at: u64,
+) -> Option<Record<'r>> {
+    use sha2::Digest;
+    let l = c.link(i)?;
+    let cl = &l.claims;
+    let list = |n: Option<licet_common::claims::Names<'_>>| {
+        n.map(|n| serde_json::Value::from(n.iter().collect::<Vec<_>>()).to_string())
+    };
+    let nearest_features = c
+        .links()
+        .take(i + 1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find_map(|l| l.claims.features);
+    let quotas = if cl.kind == licet_common::Kind::AddOn {
+        // An add-on grants what it states, on top of a base license.
+        let mut q: Vec<(String, Option<u32>)> = cl
+            .quotas
+            .iter()
+            .map(|(n, q)| {
+                (
+                    n.as_str().to_owned(),
+                    match q {
+                        Quota::Count(v) => Some(v),
+                        Quota::Unlimited => None,
+                    },
+                )
+            })
+            .collect();
+        q.sort();
+        q
+    } else {
+        effective_quotas(c, i + 1)
+    };
+    let roles: serde_json::Map<String, serde_json::Value> = cl
+        .roles
+        .iter()
+        .map(|(r, g)| {
+            (
+                r.to_owned(),
+                serde_json::Value::from(g.iter().collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    Some(Record {
+        serial: cl.serial,
+        parent: cl.parent,
+        issuer: cl.iss.as_str(),
+        subject: cl.sub.as_str(),
+        tier: cl.tier.name(),
+        kind: cl.kind.name(),
+        nbf: cl.nbf,
+        exp: cl.exp,
+        iat: cl.iat,
+        kid: l.kid,
+        delegate_kid: cl.cnf.map(|k| licet_common::kid::kid(k).to_vec()),
+        features: list(nearest_features),
+        roles: (!roles.is_empty()).then(|| serde_json::Value::Object(roles).to_string()),
+        devices: list(cl.devices),
+        quotas,
+        sha256: sha2::Sha256::digest(file_bytes).into(),
+        contact,
+        plan,
+        origin,
+        minted_at,
+        file,
+        file_format,
+        chain,
+    })
+}
+
+/// Records links `0..upto` of `c` that are not recorded yet, as imported.
+pub fn record_ancestors(
+    tx: &Connection,
+    c: &Container<'_>,
+    upto: usize,
+    now: u64,
+) -> rusqlite::Result<usize> {
+    let mut n = 0;
+    for i in 0..upto {
+        let Some(l) = c.link(i) else { break };
+        if exists(tx, l.claims.serial)? {
+            continue;
+        }
+        let chain = licet_common::encode::container(
+            c.links()
+                .take(i + 1)
+                .map(|l| l.bytes)
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+        if let Some(r) = record_of(
+            c, i, &chain, &chain, "imported", None, None, None, "binary", now,
+        ) {
+            insert(tx, &r)?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// An over-allocation: what the children of a parent would hold at peak.
+#[derive(Debug)]
+pub struct OverAllocation {
+    pub quota: String,
+    pub limit: u32,
+    pub allocated: u64,
+    pub requested: Option<u64>,
+}
+
+impl OverAllocation {
+    pub fn message(&self) -> String {
+        let remaining = u64::from(self.limit).saturating_sub(self.allocated);
+        match self.requested {
+            Some(r) => format!(
+                "quota {}: limit {}, allocated {}, remaining {remaining}, requested {r}",
+                self.quota, self.limit, self.allocated
+            ),
+            None => format!(
+                "quota {}: limit {}, children hold {} at peak, {} over",
+                self.quota,
+                self.limit,
+                self.allocated,
+                self.allocated.saturating_sub(u64::from(self.limit))
+            ),
+        }
+    }
+}
+
+/// A license about to be minted, as the ledger counts it.
+pub struct NewHold {
+    pub nbf: u64,
+    pub exp: Option<u64>,
+    /// Effective quotas held (for an add-on: what it states).
+    pub quotas: Vec<(String, Option<u32>)>,
+    pub subject: String,
+    pub addon: bool,
+}
+
+/// Checks that adding `new` (all children of the leaf of `parent_chain`)
+/// keeps every quota of the parent within its limit at every moment.
+pub fn check_allocation(
+    tx: &Connection,
+    parent_chain: &Container<'_>,
+    new: &[NewHold],
+) -> rusqlite::Result<Option<OverAllocation>> {
+    let Some(parent) = parent_chain.leaf() else {
+        return Ok(None);
+    };
+    let mut names: Vec<&str> = new
+        .iter()
+        .flat_map(|n| n.quotas.iter().map(|(q, _)| q.as_str()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let from = new.iter().map(|n| n.nbf).min().unwrap_or(0);
+    let until = if new.iter().any(|n| n.exp.is_none()) {
+        None
+    } else {
+        new.iter().filter_map(|n| n.exp).max()
+    };
+    for name in names {
+        let Some(Quota::Count(limit)) = effective_quota(parent_chain, parent_chain.len(), name)
+        else {
+            continue; // unlimited (or not granted: the rule checks refuse that)
+        };
+        let mut hs = holds(tx, parent.claims.serial, name, from, until)?;
+        let existing = peak(&hs, from, until);
+        let mut requested = 0u64;
+        for n in new {
+            if let Some((_, value)) = n.quotas.iter().find(|(q, _)| q == name) {
+                requested = requested.saturating_add(value.map_or(u64::MAX, u64::from));
+                hs.push(Hold {
+                    nbf: n.nbf,
+                    exp: n.exp,
+                    value: *value,
+                    subject: n.subject.clone(),
+                    addon: n.addon,
+                });
+            }
+        }
+        match peak(&hs, from, until) {
+            Some(p) if p <= u64::from(limit) => {}
+            _ => {
+                return Ok(Some(OverAllocation {
+                    quota: name.to_owned(),
+                    limit,
+                    allocated: existing.unwrap_or(u64::MAX),
+                    requested: Some(requested),
+                }));
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hold on a subject of its own: such holds add up.
+    fn h(nbf: u64, exp: Option<u64>, v: u32) -> Hold {
+        Hold {
+            nbf,
+            exp,
+            value: Some(v),
+            subject: format!("g/{nbf}-{v}"),
+            addon: false,
+        }
+    }
+
+    fn on(subject: &str, addon: bool, nbf: u64, exp: Option<u64>, v: u32) -> Hold {
+        Hold {
+            nbf,
+            exp,
+            value: Some(v),
+            subject: subject.into(),
+            addon,
+        }
+    }
+
+    #[test]
+    fn peak_counts_only_overlapping_holds() {
+        // [0,10) 5, [10,20) 7, [5,15) 1: peak 8 at 10 (5 ended), 6 before.
+        let hs = [h(0, Some(10), 5), h(10, Some(20), 7), h(5, Some(15), 1)];
+        assert_eq!(peak(&hs, 0, None), Some(8));
+        assert_eq!(peak(&hs, 0, Some(10)), Some(6));
+        assert_eq!(peak(&hs, 15, None), Some(7));
+        assert_eq!(peak(&hs, 20, None), Some(0));
+        assert_eq!(
+            peak(&[h(0, None, 3), h(100, None, 4)], 0, Some(100)),
+            Some(3)
+        );
+        let unlimited = Hold {
+            nbf: 0,
+            exp: None,
+            value: None,
+            subject: "x".into(),
+            addon: false,
+        };
+        assert_eq!(peak(&[unlimited], 0, None), None);
+    }
+
+    #[test]
+    fn peak_per_subject_takes_the_largest_base_plus_add_ons() {
+        // One building: Plus 10 until 50, Basic 2 forever, add-on 5 until 20; another building 3.
+        let hs = [
+            on("b", false, 0, Some(50), 10),
+            on("b", false, 0, None, 2),
+            on("b", true, 0, Some(20), 5),
+            on("c", false, 0, None, 3),
+        ];
+        assert_eq!(peak(&hs, 0, None), Some(10 + 5 + 3));
+        assert_eq!(peak(&hs, 20, None), Some(10 + 3));
+        assert_eq!(peak(&hs, 50, None), Some(2 + 3));
+    }
+}

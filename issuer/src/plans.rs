@@ -1,0 +1,213 @@
+//! Plans: named templates for `licet issue --plan NAME`.
+//!
+//! Built-in plans (docs/CLI.md): `trial` (all the parent's features, 30
+//! days), `basic` (2 sip_numbers, 2 app_installs, no end date of its own),
+//! `plus` (10 sip_numbers, 20 app_installs, 2 integrations, all the parent's
+//! features, one year). A plans file (`--plans FILE`, else `LICET_PLANS`,
+//! else `$XDG_CONFIG_HOME/licet/plans.toml` when it exists) adds plans or
+//! replaces built-in ones by name:
+//!
+//! ```toml
+//! [plans.gold]
+//! description = "Plus with more numbers"
+//! tier = "plus"
+//! duration = "365d"
+//! quotas = { sip_numbers = 40, app_installs = 100 }
+//! features = ["video", "door_api"]
+//! roles = { concierge = ["guest_passes"] }
+//! remind = "30d"
+//! addon = false
+//! ```
+
+use crate::error::{CliError, Result};
+use crate::output::safe;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Largest plans file read.
+const MAX_PLANS_BYTES: u64 = 1 << 20;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    #[serde(default)]
+    pub description: String,
+    pub tier: String,
+    /// Validity from the start, e.g. "30d"; absent: no end date of its own.
+    pub duration: Option<String>,
+    #[serde(default)]
+    pub quotas: BTreeMap<String, toml::Value>,
+    /// Absent: the parent's features.
+    pub features: Option<Vec<String>>,
+    #[serde(default)]
+    pub roles: BTreeMap<String, Vec<String>>,
+    pub remind: Option<String>,
+    #[serde(default)]
+    pub addon: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlansFile {
+    #[serde(default)]
+    plans: BTreeMap<String, Plan>,
+}
+
+const BUILTIN: &str = r#"
+[plans.trial]
+description = "All the parent's features for 30 days"
+tier = "trial"
+duration = "30d"
+
+[plans.basic]
+description = "Free with every panel: 2 SIP numbers, 2 app installs, no end date of its own"
+tier = "basic"
+quotas = { sip_numbers = 2, app_installs = 2 }
+
+[plans.plus]
+description = "10 SIP numbers, 20 app installs, 2 integrations, all the parent's features, one year"
+tier = "plus"
+duration = "365d"
+quotas = { sip_numbers = 10, app_installs = 20, integrations = 2 }
+"#;
+
+fn parse(text: &str, source: &str) -> Result<BTreeMap<String, Plan>> {
+    let f: PlansFile = toml::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        CliError::usage(
+            format!(
+                "plans file {source}: {}",
+                safe(msg.lines().next().unwrap_or("invalid TOML"))
+            ),
+            "fix the plans file (see docs/CLI.md, Plans)",
+        )
+    })?;
+    for (name, p) in &f.plans {
+        validate(name, p).map_err(|m| {
+            CliError::usage(
+                format!("plans file {source}: plan {name}: {m}"),
+                "fix the plans file (see docs/CLI.md, Plans)",
+            )
+        })?;
+    }
+    Ok(f.plans)
+}
+
+fn validate(name: &str, p: &Plan) -> std::result::Result<(), String> {
+    if !licet_common::claims::is_name(name) {
+        return Err("plan names are 1-32 of a-z 0-9 _ - . starting with a letter".into());
+    }
+    if !matches!(p.tier.as_str(), "trial" | "basic" | "plus") {
+        return Err(format!(
+            "tier {:?} is not trial, basic or plus",
+            safe(&p.tier)
+        ));
+    }
+    for d in [&p.duration, &p.remind].into_iter().flatten() {
+        if crate::time::parse_duration(d).is_none() {
+            return Err(format!("{:?} is not a duration like 30d", safe(d)));
+        }
+    }
+    for v in p.quotas.values() {
+        let ok = match v {
+            toml::Value::Integer(n) => (0..=i64::from(u32::MAX)).contains(n),
+            toml::Value::String(s) => s == "unlimited",
+            _ => false,
+        };
+        if !ok {
+            return Err("quota values are counts from 0 to 4294967295 or \"unlimited\"".into());
+        }
+    }
+    Ok(())
+}
+
+/// Where a user's plans file is, if any.
+fn user_file(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os("LICET_PLANS").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    let p = base.join("licet").join("plans.toml");
+    p.exists().then_some(p)
+}
+
+/// The built-in plans, with the user's file over them.
+pub fn load(explicit: Option<&Path>) -> Result<BTreeMap<String, Plan>> {
+    let mut plans = parse(BUILTIN, "(built in)")?;
+    if let Some(path) = user_file(explicit) {
+        use std::io::Read;
+        let mut text = String::new();
+        std::fs::File::open(&path)
+            .and_then(|f| f.take(MAX_PLANS_BYTES).read_to_string(&mut text))
+            .map_err(|e| crate::error::io_error(&path, "read plans file", &e))?;
+        plans.extend(parse(&text, &safe(&path.display().to_string()))?);
+    }
+    Ok(plans)
+}
+
+/// Plan `name`, or an error listing the plans there are.
+pub fn get(plans: &BTreeMap<String, Plan>, name: &str) -> Result<Plan> {
+    plans.get(name).cloned().ok_or_else(|| {
+        CliError::usage(
+            format!("no plan named {}", safe(name)),
+            format!(
+                "plans: {} (`licet plans` lists them)",
+                plans.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })
+}
+
+/// The plan's quotas as `--quota` arguments.
+pub fn quota_args(p: &Plan) -> Vec<String> {
+    p.quotas
+        .iter()
+        .map(|(n, v)| match v {
+            toml::Value::Integer(i) => format!("{n}={i}"),
+            _ => format!("{n}=unlimited"),
+        })
+        .collect()
+}
+
+/// The plan's roles as `--role` arguments.
+pub fn role_args(p: &Plan) -> Vec<String> {
+    p.roles
+        .iter()
+        .map(|(r, g)| format!("{r}={}", g.join(",")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_plans_parse() {
+        let p = parse(BUILTIN, "b").unwrap();
+        assert_eq!(p.keys().collect::<Vec<_>>(), ["basic", "plus", "trial"]);
+        assert_eq!(quota_args(&p["basic"]), ["app_installs=2", "sip_numbers=2"]);
+        assert_eq!(p["trial"].duration.as_deref(), Some("30d"));
+        assert!(p["trial"].features.is_none());
+    }
+
+    #[test]
+    fn fail_bad_plans() {
+        for bad in [
+            "[plans.x]\ntier = \"gold\"",
+            "[plans.x]\ntier = \"plus\"\nduration = \"soon\"",
+            "[plans.x]\ntier = \"plus\"\nquotas = { a = -1 }",
+            "[plans.x]\ntier = \"plus\"\ncolour = \"red\"",
+            "[plans.X]\ntier = \"plus\"",
+            "not toml",
+        ] {
+            assert!(parse(bad, "t").is_err(), "{bad}");
+        }
+    }
+}
