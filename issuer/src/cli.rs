@@ -137,6 +137,9 @@ pub struct IssueArgs {
     /// Folder for the licenses of a batch.
     #[arg(long, value_name = "DIR", requires = "batch")]
     pub out_dir: Option<PathBuf>,
+    /// Rows signed and recorded per ledger transaction in a batch.
+    #[arg(long, value_name = "N", default_value_t = 2000, requires = "batch", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub chunk: u32,
     /// Root licenses only: the issuing group (default: the subject's first segment).
     #[arg(long, value_name = "GROUP")]
     pub issuer: Option<String>,

@@ -1,5 +1,6 @@
 //! Time on the command line: RFC 3339, YYYY-MM-DD (midnight UTC), `now`,
-//! or `+N` with a unit (s, m, h, d, w, y = 365 d) relative to now.
+//! `@N` (UNIX seconds), or `+N` with a unit (s, m, h, d, w, y = 365 d)
+//! relative to now.
 
 use crate::error::{CliError, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -34,12 +35,19 @@ pub fn parse_time(text: &str, now: u64, flag: &str) -> Result<u64> {
                 "{flag}: cannot read {:?} as a time",
                 crate::output::safe(text)
             ),
-            "use RFC 3339 (2027-01-31T12:00:00Z), a date (2027-01-31), now, or +N[smhdwy] (+30d)",
+            "use RFC 3339 (2027-01-31T12:00:00Z), a date (2027-01-31), now, @UNIX-SECONDS, or +N with a unit s, m, h, d, w, y (+30d)",
         )
     };
     let t = text.trim();
     if t == "now" {
         return Ok(now);
+    }
+    if let Some(secs) = t.strip_prefix('@') {
+        return secs
+            .parse::<u64>()
+            .ok()
+            .filter(|s| *s <= licet_common::limits::MAX_TIME)
+            .ok_or_else(bad);
     }
     if let Some(rel) = t.strip_prefix('+') {
         return parse_duration(rel)
@@ -111,6 +119,8 @@ mod tests {
         );
         assert_eq!(parse_time("+2d", 100, "--at").unwrap(), 100 + 172_800);
         assert_eq!(parse_time("now", 5, "--at").unwrap(), 5);
+        assert_eq!(parse_time("@1234", 5, "--at").unwrap(), 1234);
+        assert!(parse_time("@-1", 5, "--at").is_err());
         assert!(parse_time("yesterday", 0, "--at").is_err());
         assert!(parse_time("1969-12-31", 0, "--at").is_err());
         assert!(parse_time("+5x", 0, "--at").is_err());

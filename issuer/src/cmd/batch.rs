@@ -29,8 +29,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Rows signed and recorded per transaction.
-const CHUNK: usize = 2000;
 /// Most rows in one batch file.
 const MAX_ROWS: usize = 1_000_000;
 /// Validation errors shown before giving up.
@@ -383,8 +381,9 @@ pub fn run(
     } else {
         indicatif::ProgressBar::hidden()
     };
+    let chunk = usize::try_from(args.chunk).unwrap_or(2000).max(1);
     let mut minted = 0usize;
-    for (chunk_rows, chunk_claims) in todo.chunks(CHUNK).zip(prepared.chunks(CHUNK)) {
+    for (chunk_rows, chunk_claims) in todo.chunks(chunk).zip(prepared.chunks(chunk)) {
         let mut signed = Vec::with_capacity(chunk_claims.len());
         for c in chunk_claims {
             let bytes = super::issue::mint(c, &minter.key, Some(parent))?;

@@ -1,0 +1,978 @@
+//! The ledger through the real binary: allocation accounting, concurrent
+//! issuers, batches killed mid-way, damaged and unwritable ledgers,
+//! reminder recurrence, imports.
+
+use assert_cmd::Command;
+use sha2::Digest;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+fn licet(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("licet").unwrap();
+    c.current_dir(dir)
+        .env_remove("LICET_PASSPHRASE")
+        .env("LICET_LEDGER", dir.join("ledger.sqlite"));
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = licet(dir).args(args).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains("panicked"),
+        "licet {args:?} panicked: {stderr}"
+    );
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        stderr,
+    )
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let (code, out, err) = run(dir, args);
+    assert_eq!(code, 0, "licet {args:?}: {err}");
+    out
+}
+
+/// A vendor root for `acme/d` (sip 10, apps 100) delegating to `dealer`.
+fn setup() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    for who in ["vendor", "dealer"] {
+        ok(d, &["key", "generate", "--out", who, "--unencrypted"]);
+    }
+    ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "vendor.key",
+            "--subject",
+            "acme/d",
+            "--delegate",
+            "dealer.pub",
+            "--quota",
+            "sip_numbers=10",
+            "--quota",
+            "app_installs=100",
+            "--not-before",
+            "2027-01-01",
+            "--expires",
+            "2030-01-01",
+            "--out",
+            "dealer.lic",
+        ],
+    );
+    t
+}
+
+fn child(d: &Path, subject: &str, sip: u32, extra: &[&str]) -> (i32, String, String) {
+    let sip = format!("sip_numbers={sip}");
+    let out = format!("{}.lic", subject.replace('/', "_"));
+    let mut args = vec![
+        "issue",
+        "--key",
+        "dealer.key",
+        "--parent",
+        "dealer.lic",
+        "--subject",
+        subject,
+        "--quota",
+        &sip,
+        "--quota",
+        "app_installs=1",
+    ];
+    if !extra.contains(&"--out") {
+        args.extend(["--out", &out]);
+    }
+    args.extend_from_slice(extra);
+    run(d, &args)
+}
+
+fn usage_json(d: &Path, group: &str, at: &str) -> serde_json::Value {
+    serde_json::from_str(&ok(d, &["usage", group, "--json", "--at", at])).unwrap()
+}
+
+#[test]
+fn allocation_is_enforced_and_revocation_frees_it() {
+    let t = setup();
+    let d = t.path();
+    let (code, out, err) = child(d, "acme/d/c1", 6, &[]);
+    assert_eq!(code, 0, "{err}");
+    let serial = out.split_whitespace().nth(1).unwrap().to_owned();
+    let u = usage_json(d, "acme/d", "2027-02-01");
+    let q = &u["licenses"][0]["quotas"];
+    let sip = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == "sip_numbers")
+        .unwrap();
+    assert_eq!(
+        (
+            sip["limit"].as_u64(),
+            sip["allocated"].as_u64(),
+            sip["remaining"].as_u64()
+        ),
+        (Some(10), Some(6), Some(4))
+    );
+    assert_eq!(u["licenses"][0]["children"], 1);
+
+    let (code, _, err) = child(d, "acme/d/c2", 5, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("quota sip_numbers: limit 10, allocated 6, remaining 4, requested 5"),
+        "{err}"
+    );
+    assert!(!d.join("acme_d_c2.lic").exists());
+    assert_eq!(child(d, "acme/d/c2", 4, &[]).0, 0);
+
+    // Revoked licenses stop counting.
+    let (code, _, err) = child(d, "acme/d/c3", 1, &[]);
+    assert_eq!(code, 1, "{err}");
+    ok(d, &["revoke", &serial, "--reason", "complex closed"]);
+    assert_eq!(child(d, "acme/d/c3", 6, &[]).0, 0);
+    let (code, _, err) = run(d, &["revoke", &serial, "--reason", "again"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("already revoked"), "{err}");
+    let (code, _, err) = run(d, &["revoke", "00112233445566ff", "--reason", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not in the ledger"), "{err}");
+}
+
+#[test]
+fn holds_count_only_where_their_times_overlap() {
+    let t = setup();
+    let d = t.path();
+    assert_eq!(
+        child(
+            d,
+            "acme/d/a",
+            10,
+            &["--not-before", "2027-01-01", "--expires", "2027-06-01"]
+        )
+        .0,
+        0
+    );
+    // Starts when the first ends: no overlap.
+    assert_eq!(
+        child(
+            d,
+            "acme/d/b",
+            10,
+            &["--not-before", "2027-06-01", "--expires", "2028-01-01"]
+        )
+        .0,
+        0
+    );
+    // Overlaps both by a day.
+    let (code, _, err) = child(
+        d,
+        "acme/d/c",
+        1,
+        &["--not-before", "2027-05-31", "--expires", "2027-06-02"],
+    );
+    assert_eq!(code, 1, "{err}");
+    // The same group's Plus and Basic are alternatives: the larger counts, not the sum.
+    let t = setup();
+    let d = t.path();
+    assert_eq!(child(d, "acme/d/b1", 8, &["--tier", "plus"]).0, 0);
+    assert_eq!(
+        child(
+            d,
+            "acme/d/b1",
+            2,
+            &["--tier", "basic", "--out", "basic.lic"]
+        )
+        .0,
+        0
+    );
+    // …but an add-on adds on top.
+    let (code, _, err) = child(d, "acme/d/b1", 3, &["--addon", "--out", "addon.lic"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        child(d, "acme/d/b1", 2, &["--addon", "--out", "addon.lic"]).0,
+        0
+    );
+}
+
+#[test]
+fn concurrent_issuers_never_over_allocate_together() {
+    for round in 0..4 {
+        let t = setup();
+        let d = t.path();
+        let bin = assert_cmd::cargo::cargo_bin("licet");
+        let spawn = |subject: &str| {
+            std::process::Command::new(&bin)
+                .current_dir(d)
+                .env("LICET_LEDGER", d.join("ledger.sqlite"))
+                .args([
+                    "issue",
+                    "--key",
+                    "dealer.key",
+                    "--parent",
+                    "dealer.lic",
+                    "--subject",
+                    subject,
+                    "--quota",
+                    "sip_numbers=6",
+                    "--quota",
+                    "app_installs=1",
+                    "--out",
+                    &format!("{}.lic", subject.replace('/', "_")),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn("acme/d/x"), spawn("acme/d/y"));
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let codes = [a.status.code().unwrap(), b.status.code().unwrap()];
+        let mut sorted = codes;
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            [0, 1],
+            "round {round}: {codes:?} {} {}",
+            String::from_utf8_lossy(&a.stderr),
+            String::from_utf8_lossy(&b.stderr)
+        );
+        let loser = if codes[0] == 1 { &a } else { &b };
+        assert!(String::from_utf8_lossy(&loser.stderr).contains("over-allocation"));
+        let u = usage_json(d, "acme/d", "2027-02-01");
+        let sip = u["licenses"][0]["quotas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["name"] == "sip_numbers")
+            .unwrap()
+            .clone();
+        assert_eq!(sip["allocated"], 6);
+    }
+}
+
+fn db(d: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(
+        d.join("ledger.sqlite"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap()
+}
+
+/// Every record has its file with the recorded hash, every file a record.
+fn check_batch_consistency(d: &Path, out_dir: &Path, expected: usize) {
+    let conn = db(d);
+    let mut stmt = conn
+        .prepare("SELECT hex(serial), file, sha256 FROM licenses WHERE plan = 'basic'")
+        .unwrap();
+    let rows: Vec<(String, String, Vec<u8>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), expected, "records");
+    let serials: std::collections::BTreeSet<_> = rows.iter().map(|r| r.0.clone()).collect();
+    assert_eq!(serials.len(), expected, "duplicate serials");
+    for (serial, file, sha) in &rows {
+        let bytes = std::fs::read(d.join(file))
+            .unwrap_or_else(|e| panic!("record {serial} without file {file}: {e}"));
+        assert_eq!(sha2::Sha256::digest(&bytes).to_vec(), *sha, "{file}");
+    }
+    let files: Vec<PathBuf> = std::fs::read_dir(out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(
+        files.len(),
+        expected,
+        "files in {}: {files:?}",
+        out_dir.display()
+    );
+    let recorded: std::collections::BTreeSet<PathBuf> = rows.iter().map(|r| d.join(&r.1)).collect();
+    for f in files {
+        assert!(
+            recorded.contains(&f),
+            "file without record: {}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn batch_killed_at_random_moments_loses_nothing() {
+    let rows = 1500;
+    let t = setup();
+    let d = t.path();
+    // A big enough parent for the batch.
+    ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "vendor.key",
+            "--subject",
+            "acme/big",
+            "--delegate",
+            "dealer.pub",
+            "--quota",
+            "sip_numbers=100000",
+            "--quota",
+            "app_installs=100000",
+            "--out",
+            "big.lic",
+        ],
+    );
+    let mut csv = String::from("subject,contact\n");
+    for i in 0..rows {
+        csv.push_str(&format!("acme/big/b{i},admin{i}@example.com\n"));
+    }
+    std::fs::write(d.join("rows.csv"), csv).unwrap();
+    let args = [
+        "issue",
+        "--batch",
+        "rows.csv",
+        "--plan",
+        "basic",
+        "--key",
+        "dealer.key",
+        "--parent",
+        "big.lic",
+        "--out-dir",
+        "out",
+        // Small chunks, so kills land between commits, inside them, and
+        // between a commit and its files.
+        "--chunk",
+        "100",
+    ];
+    let bin = assert_cmd::cargo::cargo_bin("licet");
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    for attempt in 0..5 {
+        let mut child = std::process::Command::new(&bin)
+            .current_dir(d)
+            .env("LICET_LEDGER", d.join("ledger.sqlite"))
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        // Kill once some random number of licenses is committed (the first
+        // attempt: at a random time instead), so kills land before, inside
+        // and after commits, and between a commit and its files.
+        let target = (seed >> 33) % rows as u64;
+        let wait_ms = 50 + (seed >> 40) % 800;
+        let started = std::time::Instant::now();
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(3));
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if attempt == 0 {
+                if started.elapsed().as_millis() as u64 >= wait_ms {
+                    break;
+                }
+                continue;
+            }
+            let n: i64 = rusqlite::Connection::open_with_flags(
+                d.join("ledger.sqlite"),
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM licenses WHERE plan = 'basic'",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap_or(0);
+            if n as u64 >= target || started.elapsed().as_secs() > 20 {
+                break;
+            }
+        }
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let recorded: i64 = db(d)
+            .query_row(
+                "SELECT count(*) FROM licenses WHERE plan = 'basic'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let files = std::fs::read_dir(d.join("out"))
+            .map(|r| r.count())
+            .unwrap_or(0);
+        eprintln!(
+            "attempt {attempt}: killed after {} ms (aiming at {target}) with {recorded} recorded, {files} files",
+            started.elapsed().as_millis()
+        );
+    }
+    let out = ok(d, &args);
+    assert!(out.contains("skipped"), "{out}");
+    check_batch_consistency(d, &d.join("out"), rows);
+    // Allocation within limits, and a last run changes nothing.
+    let out = ok(d, &args);
+    assert!(
+        out.starts_with(&format!("minted 0, skipped {rows}")),
+        "{out}"
+    );
+    let u = usage_json(d, "acme/big", "2027-02-01");
+    let sip = u["licenses"][0]["quotas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == "sip_numbers")
+        .unwrap()
+        .clone();
+    assert_eq!(sip["allocated"].as_u64(), Some(2 * rows as u64));
+}
+
+#[test]
+fn batch_validates_every_row_before_signing_any() {
+    let t = setup();
+    let d = t.path();
+    std::fs::write(d.join("bad.csv"), "subject,quota.sip_numbers,expires\nacme/d/a,1,\nacme/d/b,x,\nacme/e/c,1,\nacme/d/a,1,\nacme/d/e,1,2035-01-01\n").unwrap();
+    let (code, _, err) = run(
+        d,
+        &[
+            "issue",
+            "--batch",
+            "bad.csv",
+            "--plan",
+            "basic",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("row 3: quota.sip_numbers = \"x\" is not a count"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 5: subject acme/d/a is also on row 2"),
+        "{err}"
+    );
+    assert!(!d.join("out").exists() || std::fs::read_dir(d.join("out")).unwrap().count() == 0);
+    // Rule violations are found before signing too, all of them.
+    std::fs::write(
+        d.join("bad2.csv"),
+        "subject,quota.sip_numbers,expires\nacme/d/a,1,\nacme/e/c,1,\nacme/d/e,1,2035-01-01\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(
+        d,
+        &[
+            "issue",
+            "--batch",
+            "bad2.csv",
+            "--plan",
+            "basic",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("row 3:")
+            && err.contains("outside its subtree")
+            && err.contains("row 4:")
+            && err.contains("window"),
+        "{err}"
+    );
+    // Over-allocation of the batch as a whole: 6 × 2 sip numbers > 10.
+    let mut csv = String::from("subject\n");
+    for i in 0..6 {
+        csv.push_str(&format!("acme/d/b{i}\n"));
+    }
+    std::fs::write(d.join("many.csv"), csv).unwrap();
+    let (code, _, err) = run(
+        d,
+        &[
+            "issue",
+            "--batch",
+            "many.csv",
+            "--plan",
+            "basic",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("nothing was minted")
+            && err.contains("limit 10, allocated 0, remaining 10, requested 12"),
+        "{err}"
+    );
+    assert_eq!(
+        db(d)
+            .query_row(
+                "SELECT count(*) FROM licenses WHERE plan = 'basic'",
+                [],
+                |r| r.get::<_, i64>(0)
+            )
+            .unwrap(),
+        0
+    );
+    // Five fit; re-running skips them; a lost file is rewritten from the ledger.
+    std::fs::write(
+        d.join("five.csv"),
+        "subject\nacme/d/b0\nacme/d/b1\nacme/d/b2\nacme/d/b3\nacme/d/b4\n",
+    )
+    .unwrap();
+    let args = [
+        "issue",
+        "--batch",
+        "five.csv",
+        "--plan",
+        "basic",
+        "--key",
+        "dealer.key",
+        "--parent",
+        "dealer.lic",
+        "--out-dir",
+        "out",
+        // Small chunks, so kills land between commits, inside them, and
+        // between a commit and its files.
+        "--chunk",
+        "100",
+    ];
+    assert!(ok(d, &args).starts_with("minted 5, skipped 0"));
+    std::fs::remove_file(d.join("out/acme_d_b3.lic")).unwrap();
+    let out = ok(d, &args);
+    assert!(
+        out.starts_with("minted 0, skipped 5 already minted (rewrote 1 missing files)"),
+        "{out}"
+    );
+    check_batch_consistency(d, &d.join("out"), 5);
+}
+
+#[test]
+fn damaged_foreign_and_newer_ledgers_are_refused() {
+    let t = setup();
+    let d = t.path();
+    type Make = Box<dyn Fn(&Path)>;
+    let cases: [(&str, Make); 3] = [
+        (
+            "is not a licet ledger",
+            Box::new(|p: &Path| std::fs::write(p, vec![0x42u8; 8192]).unwrap()),
+        ),
+        (
+            "another program",
+            Box::new(|p: &Path| {
+                let c = rusqlite::Connection::open(p).unwrap();
+                c.execute_batch("CREATE TABLE photos (id INTEGER)").unwrap();
+            }),
+        ),
+        (
+            "newer than this licet",
+            Box::new(|p: &Path| {
+                let c = rusqlite::Connection::open(p).unwrap();
+                c.execute_batch("PRAGMA application_id = 1818846053; PRAGMA user_version = 99; CREATE TABLE x (y)").unwrap();
+            }),
+        ),
+    ];
+    for (i, (msg, make)) in cases.iter().enumerate() {
+        let path = d.join(format!("bad{i}.sqlite"));
+        make(&path);
+        let before = std::fs::read(&path).unwrap();
+        let out = licet(d)
+            .env("LICET_LEDGER", &path)
+            .args([
+                "issue",
+                "--key",
+                "dealer.key",
+                "--parent",
+                "dealer.lic",
+                "--subject",
+                "acme/d/q",
+                "--quota",
+                "sip_numbers=1",
+                "--out",
+                "q.lic",
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{msg}: {err}");
+        assert!(err.contains(msg) && err.contains("hint:"), "{msg}: {err}");
+        assert!(!d.join("q.lic").exists());
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the file must be left as it was"
+        );
+        let out = licet(d)
+            .env("LICET_LEDGER", &path)
+            .args(["usage", "acme/d"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{msg}");
+    }
+}
+
+/// A small tmpfs for the ledger or the output, when this machine lets us
+/// mount one (root); otherwise the test says so and stops.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn new(size: &str) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            Some(Self(dir))
+        } else {
+            eprintln!("NOTICE: cannot mount a tmpfs here (needs root); skipping");
+            None
+        }
+    }
+
+    fn remount_ro(&self) {
+        assert!(
+            std::process::Command::new("mount")
+                .args(["-o", "remount,ro"])
+                .arg(&self.0)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+#[test]
+fn full_disk_and_read_only_ledger_lose_nothing() {
+    let t = setup();
+    let d = t.path();
+    // Output on a full disk: refused, and the ledger takes its record back.
+    let Some(full) = Tmpfs::new("64k") else {
+        return;
+    };
+    std::fs::write(full.0.join("filler"), vec![0u8; 60 * 1024]).unwrap_or(());
+    let _ = std::fs::write(full.0.join("filler2"), vec![0u8; 8 * 1024]);
+    let out_path = full.0.join("c.lic");
+    let (code, _, err) = run(
+        d,
+        &[
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            "acme/d/c",
+            "--quota",
+            "sip_numbers=3",
+            "--out",
+            out_path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("No space left") || err.contains("free some disk space"),
+        "{err}"
+    );
+    assert!(!out_path.exists());
+    assert!(std::fs::read_dir(&full.0).unwrap().all(|e| {
+        !e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".licet-tmp")
+    }));
+    let n: i64 = db(d)
+        .query_row(
+            "SELECT count(*) FROM licenses WHERE subject = 'acme/d/c'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 0, "a record without a file was left");
+    // The allocation was not consumed.
+    assert_eq!(child(d, "acme/d/c", 10, &[]).0, 0);
+
+    // The ledger on a full disk: refused, nothing written.
+    let Some(small) = Tmpfs::new("16k") else {
+        return;
+    };
+    let _ = std::fs::write(small.0.join("filler"), vec![0u8; 16 * 1024]);
+    let out = licet(d)
+        .env("LICET_LEDGER", small.0.join("ledger.sqlite"))
+        .args([
+            "issue",
+            "--key",
+            "vendor.key",
+            "--subject",
+            "acme/z",
+            "--out",
+            "z.lic",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("ledger") && err.contains("hint:"), "{err}");
+    assert!(!d.join("z.lic").exists());
+
+    // A read-only ledger: refused with what to do, the license not written.
+    let Some(ro) = Tmpfs::new("4m") else { return };
+    let ledger = ro.0.join("ledger.sqlite");
+    let out = licet(d)
+        .env("LICET_LEDGER", &ledger)
+        .args([
+            "issue",
+            "--key",
+            "vendor.key",
+            "--subject",
+            "acme/y",
+            "--out",
+            "y1.lic",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ro.remount_ro();
+    let out = licet(d)
+        .env("LICET_LEDGER", &ledger)
+        .args([
+            "issue",
+            "--key",
+            "vendor.key",
+            "--subject",
+            "acme/y",
+            "--out",
+            "y2.lic",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("read-only") || err.contains("cannot be opened"),
+        "{err}"
+    );
+    assert!(!d.join("y2.lic").exists());
+}
+
+#[test]
+fn reminders_follow_their_recurrence_over_90_days() {
+    let t = setup();
+    let d = t.path();
+    // Day 0 is 2027-01-01. Licenses end on days 10, 40 and 75.
+    for (name, day) in [("a", 10), ("b", 40), ("c", 75)] {
+        let exp = format!("+{}d", day);
+        let out = format!("{name}.lic");
+        ok(
+            d,
+            &[
+                "issue",
+                "--key",
+                "dealer.key",
+                "--parent",
+                "dealer.lic",
+                "--subject",
+                &format!("acme/d/{name}"),
+                "--quota",
+                "sip_numbers=1",
+                "--quota",
+                "app_installs=1",
+                "--now",
+                "2027-01-01",
+                "--not-before",
+                "2027-01-01",
+                "--expires",
+                &exp,
+                "--contact",
+                &format!("{name}@example.com"),
+                "--out",
+                &out,
+            ],
+        );
+    }
+    let day = |n: u64| format!("{}", 1_798_761_600 + n * 86_400);
+    let calendar = |every: &str, ledger: &str| -> Vec<(u64, String)> {
+        let mut sent = Vec::new();
+        for n in 0..90 {
+            let at = day(n);
+            let out = licet(d)
+                .env("LICET_LEDGER", d.join(ledger))
+                .args([
+                    "remind",
+                    "--within",
+                    "30d",
+                    "--every",
+                    every,
+                    "--json",
+                    "--at",
+                    &format!("@{at}"),
+                ])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            for r in v["reminders"].as_array().unwrap() {
+                sent.push((n, r["group"].as_str().unwrap().to_owned()));
+            }
+        }
+        sent
+    };
+    let copy = |to: &str| {
+        // Each recurrence gets its own copy of the ledger (reminders are recorded).
+        let c = db(d);
+        c.execute("VACUUM INTO ?1", [d.join(to).to_str().unwrap()])
+            .unwrap();
+    };
+    copy("once.sqlite");
+    copy("weekly.sqlite");
+    copy("daily.sqlite");
+    let once = calendar("once", "once.sqlite");
+    // The dealer license (ends 2030) never falls in the window.
+    assert_eq!(
+        once,
+        [
+            (0, "acme/d/a".into()),
+            (10, "acme/d/b".into()),
+            (45, "acme/d/c".into())
+        ]
+    );
+    let weekly = calendar("weekly", "weekly.sqlite");
+    let days_of = |v: &[(u64, String)], g: &str| {
+        v.iter()
+            .filter(|(_, x)| x == g)
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(days_of(&weekly, "acme/d/a"), [0, 7]);
+    assert_eq!(days_of(&weekly, "acme/d/b"), [10, 17, 24, 31, 38]);
+    assert_eq!(days_of(&weekly, "acme/d/c"), [45, 52, 59, 66, 73]);
+    let daily = calendar("daily", "daily.sqlite");
+    assert_eq!(days_of(&daily, "acme/d/a").len(), 10);
+    // A dry run records nothing: the calendar after it still sends all three.
+    let out = ok(
+        d,
+        &[
+            "remind",
+            "--within",
+            "100d",
+            "--dry-run",
+            "--at",
+            "2027-01-01",
+        ],
+    );
+    assert!(
+        out.contains("a@example.com") && out.contains("c@example.com"),
+        "{out}"
+    );
+    let csv = ok(
+        d,
+        &[
+            "remind",
+            "--within",
+            "100d",
+            "--dry-run",
+            "--csv",
+            "--at",
+            "2027-01-01",
+            "--every",
+            "daily",
+        ],
+    );
+    assert!(
+        csv.starts_with("serial,group,contact,tier,kind,expires,days_left\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert_eq!(calendar("once", "ledger.sqlite").len(), 3);
+}
+
+#[test]
+fn import_records_delegated_minting_and_reports_over_allocation() {
+    let t = setup();
+    let d = t.path();
+    // The dealer mints on two machines (two ledgers) 6 + 6 SIP numbers of its 10.
+    for (name, ledger) in [("c1", "m1.sqlite"), ("c2", "m2.sqlite")] {
+        let out = licet(d)
+            .env("LICET_LEDGER", d.join(ledger))
+            .args([
+                "issue",
+                "--key",
+                "dealer.key",
+                "--parent",
+                "dealer.lic",
+                "--subject",
+                &format!("acme/d/{name}"),
+                "--quota",
+                "sip_numbers=6",
+                "--quota",
+                "app_installs=1",
+                "--out",
+                &format!("{name}.lic"),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (code, out, err) = run(
+        d,
+        &[
+            "ledger",
+            "import",
+            "c1.lic",
+            "c2.lic",
+            "--trust",
+            "vendor.pub",
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("recorded 2 new link(s)"), "{out}");
+    assert!(
+        err.contains("over-allocation under acme/d")
+            && err.contains("limit 10, children hold 12 at peak, 2 over"),
+        "{err}"
+    );
+    // Importing again records nothing new; a wrong root imports nothing.
+    let (_, out, _) = run(d, &["ledger", "import", "c1.lic", "--trust", "vendor.pub"]);
+    assert!(out.contains("recorded 0 new link(s)"), "{out}");
+    let (code, _, err) = run(d, &["ledger", "import", "c1.lic", "--trust", "dealer.pub"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not a trusted root"), "{err}");
+}
