@@ -276,6 +276,16 @@ fn check_batch_consistency(d: &Path, out_dir: &Path, expected: usize) {
     let serials: std::collections::BTreeSet<_> = rows.iter().map(|r| r.0.clone()).collect();
     assert_eq!(serials.len(), expected, "duplicate serials");
     for (serial, file, sha) in &rows {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(d.join(file))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(mode, 0o644, "{file}");
+        }
         let bytes = std::fs::read(d.join(file))
             .unwrap_or_else(|e| panic!("record {serial} without file {file}: {e}"));
         assert_eq!(sha2::Sha256::digest(&bytes).to_vec(), *sha, "{file}");

@@ -229,8 +229,10 @@ fn existing(
     subject: &str,
     plan: &str,
 ) -> rusqlite::Result<Option<Existing>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT chain, file_format FROM licenses WHERE parent = ?1 AND subject = ?2 AND plan = ?3 AND origin = 'issued' AND revoked_at IS NULL",
+    )?
+    .query_row(
         rusqlite::params![parent, subject, plan],
         |r| {
             let chain: Vec<u8> = r.get(0)?;
@@ -245,7 +247,13 @@ fn existing(
 /// folder is synced once per chunk; the ledger can always rewrite a file).
 fn write_fast(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder
         .prefix(".licet-tmp-")
         .tempfile_in(dir)
         .map_err(|e| io_error(path, "write", &e))?;
@@ -332,11 +340,15 @@ pub fn run(
     // 2. Every rule on every row, then the allocation of them all, before signing any.
     let mut errors = Vec::new();
     let mut prepared = Vec::with_capacity(todo.len());
+    let mut checked = Vec::with_capacity(todo.len());
     for row in &todo {
         match build_claims(&row.request, minter.parent_leaf().as_ref(), now)
-            .and_then(|c| check(&c, &minter.key, Some(parent)).map(|()| c))
+            .and_then(|c| check(&c, &minter.key, Some(parent)).map(|k| (c, k)))
         {
-            Ok(c) => prepared.push(c),
+            Ok((c, k)) => {
+                prepared.push(c);
+                checked.push(k);
+            }
             Err(e) => errors.push(bad(
                 row.line,
                 e.message.trim_start_matches("refused before signing: "),
@@ -383,10 +395,15 @@ pub fn run(
     };
     let chunk = usize::try_from(args.chunk).unwrap_or(2000).max(1);
     let mut minted = 0usize;
-    for (chunk_rows, chunk_claims) in todo.chunks(chunk).zip(prepared.chunks(chunk)) {
+    for ((chunk_rows, chunk_claims), chunk_checked) in todo
+        .chunks(chunk)
+        .zip(prepared.chunks(chunk))
+        .zip(checked.chunks(chunk))
+    {
         let mut signed = Vec::with_capacity(chunk_claims.len());
-        for c in chunk_claims {
-            let bytes = super::issue::mint(c, &minter.key, Some(parent))?;
+        for (n, k) in chunk_checked.iter().enumerate() {
+            // Checked above; the first signature of each chunk is verified too.
+            let bytes = super::issue::sign_checked(k, &minter.key, Some(parent), n == 0)?;
             let (file, format) = file_form(&bytes, args.binary);
             signed.push((bytes, file, format));
         }

@@ -631,24 +631,22 @@ pub fn mint(
     key: &ed25519_dalek::SigningKey,
     parent: Option<&Container<'_>>,
 ) -> Result<Vec<u8>> {
-    check_or_mint(claims, key, parent, true)
+    let checked = check(claims, key, parent)?;
+    sign_checked(&checked, key, parent, true)
 }
 
-/// Runs every rule check on the new link without signing it.
+/// A new link that passed every rule check, ready to sign.
+pub struct Checked {
+    protected: Vec<u8>,
+    payload: Vec<u8>,
+}
+
+/// Runs every rule check on the new link, on the unsigned candidate chain.
 pub fn check(
     claims: &LinkClaims,
     key: &ed25519_dalek::SigningKey,
     parent: Option<&Container<'_>>,
-) -> Result<()> {
-    check_or_mint(claims, key, parent, false).map(|_| ())
-}
-
-fn check_or_mint(
-    claims: &LinkClaims,
-    key: &ed25519_dalek::SigningKey,
-    parent: Option<&Container<'_>>,
-    sign: bool,
-) -> Result<Vec<u8>> {
+) -> Result<Checked> {
     let payload = claims.to_payload();
     if payload.len() > MAX_PAYLOAD_BYTES {
         return Err(usage(
@@ -661,18 +659,8 @@ fn check_or_mint(
     }
     let public = key.verifying_key().to_bytes();
     let protected = protected_header(&licet_keys::kid(&public));
-    let parent_links: Vec<&[u8]> = parent
-        .map(|p| p.links().map(|l| l.bytes).collect())
-        .unwrap_or_default();
-    let assemble = |link: &[u8]| {
-        let mut all = parent_links.clone();
-        all.push(link);
-        container(all.into_iter())
-    };
-
-    // 1. Every rule, on the unsigned candidate.
     let unsigned = cose_sign1(&protected, &payload, &[0u8; 64]);
-    let candidate = assemble(&unsigned);
+    let candidate = assemble(parent, &unsigned);
     if candidate.len() > MAX_LICENSE_BYTES {
         return Err(usage(
             format!(
@@ -709,23 +697,46 @@ fn check_or_mint(
                 "the new license may only narrow its parent's: lower the value, or ask your issuer for more",
             )
         })?;
+    Ok(Checked { protected, payload })
+}
 
-    if !sign {
-        return Ok(candidate);
+/// The license file: the parent's links and `link`.
+fn assemble(parent: Option<&Container<'_>>, link: &[u8]) -> Vec<u8> {
+    let mut all: Vec<&[u8]> = parent
+        .map(|p| p.links().map(|l| l.bytes).collect())
+        .unwrap_or_default();
+    all.push(link);
+    container(all.into_iter())
+}
+
+/// Signs a checked link and assembles the license file. With
+/// `self_verify`, the new signature is verified too, as a guard against a
+/// damaged key or a bug (the batch does it once per chunk: verifying costs
+/// more than signing).
+pub fn sign_checked(
+    checked: &Checked,
+    key: &ed25519_dalek::SigningKey,
+    parent: Option<&Container<'_>>,
+    self_verify: bool,
+) -> Result<Vec<u8>> {
+    let signature = key
+        .sign(&sig_structure(&checked.protected, &checked.payload))
+        .to_bytes();
+    let signed = cose_sign1(&checked.protected, &checked.payload, &signature);
+    let bytes = assemble(parent, &signed);
+    if !self_verify {
+        return Ok(bytes);
     }
-
-    // 2. Sign, assemble, and check the signature we made.
-    let signature = key.sign(&sig_structure(&protected, &payload)).to_bytes();
-    let signed = cose_sign1(&protected, &payload, &signature);
-    let bytes = assemble(&signed);
     let decoded = Container::decode(&bytes)
         .map_err(|e| usage(format!("internal error: {e}"), "report this as a bug"))?;
+    let public = key.verifying_key().to_bytes();
     let root = TrustedRoot::from_bytes(&public).map_err(|e| {
         usage(
             format!("the signing key is unusable: {e}"),
             "generate a new key",
         )
     })?;
+    let i = decoded.len().saturating_sub(1);
     let prev = i.checked_sub(1).and_then(|p| decoded.link(p));
     let ok = decoded
         .link(i)
