@@ -189,7 +189,7 @@ fn big_ledger(dir: &Path) -> PathBuf {
             .prepare("INSERT INTO quotas (serial, name, value) VALUES (?1, ?2, ?3)")
             .unwrap();
         let mut n = 0u64;
-        let mut serial = |n: &mut u64| {
+        let serial = |n: &mut u64| {
             *n += 1;
             (0xfeed_0000_0000_0000u64 | *n).to_be_bytes().to_vec()
         };
