@@ -18,9 +18,14 @@ pub fn read_license(path: &Path) -> Result<Vec<u8>> {
     file.take(cap)
         .read_to_end(&mut raw)
         .map_err(|e| io_error(path, "read", &e))?;
-    let shown = crate::output::safe(&path.display().to_string());
+    decode_license_bytes(&raw, &crate::output::safe(&path.display().to_string()))
+}
+
+/// The binary license in the contents of a license file (text armor or
+/// binary); `shown` names the file in errors.
+pub fn decode_license_bytes(raw: &[u8], shown: &str) -> Result<Vec<u8>> {
     let mut buf = [0u8; MAX_LICENSE_BYTES];
-    let bytes = dearmor(&raw, &mut buf).map_err(|e| {
+    let bytes = dearmor(raw, &mut buf).map_err(|e| {
         CliError::rejected(
             format!("{shown}: {e}"),
             "the file is damaged or not a licet license; ask its issuer for a fresh copy",

@@ -90,6 +90,7 @@ pub fn resolve(path: Option<&Path>) -> Result<PathBuf> {
 }
 
 /// An open ledger.
+#[derive(Debug)]
 pub struct Ledger {
     pub conn: Connection,
     pub path: PathBuf,
@@ -256,6 +257,7 @@ impl Ledger {
 }
 
 /// One link to record.
+#[derive(Debug)]
 pub struct Record<'r> {
     pub serial: &'r [u8],
     pub parent: Option<&'r [u8]>,
@@ -618,6 +620,7 @@ impl OverAllocation {
 }
 
 /// A license about to be minted, as the ledger counts it.
+#[derive(Debug)]
 pub struct NewHold {
     pub nbf: u64,
     pub exp: Option<u64>,

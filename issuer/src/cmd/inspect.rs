@@ -72,6 +72,14 @@ fn excerpt(bytes: &[u8], offset: usize) -> String {
     format!("...{before} >>{after}...")
 }
 
+/// Inspects the raw contents of a license file (text or binary) without
+/// trust roots or group, as `licet inspect FILE` does: for tools and fuzzing.
+/// Returns (problems found, text report, JSON report).
+pub fn inspect_bytes(raw: &[u8], now: u64) -> (usize, String, Value) {
+    let bytes = crate::files::decode_license_bytes(raw, "input");
+    inspect_one("input", &bytes, &[], None, now)
+}
+
 /// Inspects one file; returns (problems found, text report, JSON report).
 fn inspect_one(
     name: &str,

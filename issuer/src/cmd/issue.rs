@@ -636,6 +636,7 @@ pub fn mint(
 }
 
 /// A new link that passed every rule check, ready to sign.
+#[derive(Debug)]
 pub struct Checked {
     protected: Vec<u8>,
     payload: Vec<u8>,

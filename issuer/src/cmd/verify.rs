@@ -37,6 +37,7 @@ pub fn hint(e: &Error<'_>) -> &'static str {
 }
 
 /// A license file as read: its bytes, or why it could not be decoded at all.
+#[derive(Debug)]
 pub struct Input {
     pub path: PathBuf,
     pub bytes: std::result::Result<Vec<u8>, CliError>,

@@ -1,0 +1,77 @@
+//! The `licet` command line: minting, inspecting and verifying licet
+//! licenses, and the issuer's ledger. The binary is `src/main.rs`; this
+//! library exists so benchmarks and fuzz targets can reach the same code.
+
+pub mod cli;
+pub mod cmd;
+pub mod describe;
+pub mod error;
+pub mod files;
+pub mod ledger;
+pub mod output;
+pub mod plans;
+pub mod time;
+
+use clap::{CommandFactory, Parser};
+use cli::{Cli, Command, KeyCommand};
+use error::{EXIT_USAGE, Result};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Runs one parsed command line; returns the exit code.
+pub fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    match &cli.command {
+        Command::Key(KeyCommand::Generate(a)) => cmd::key::generate(a, out, err).map(|()| 0),
+        Command::Key(KeyCommand::Export(a)) => cmd::key::export(a, out).map(|()| 0),
+        Command::Issue(a) => cmd::issue::run(a, cli.ledger.as_deref(), out).map(|()| 0),
+        Command::Usage(a) => cmd::ledger::usage(a, cli.ledger.as_deref(), out),
+        Command::Remind(a) => cmd::ledger::remind(a, cli.ledger.as_deref(), out),
+        Command::Revoke(a) => cmd::ledger::revoke(a, cli.ledger.as_deref(), out),
+        Command::Ledger(cli::LedgerCommand::Import(a)) => {
+            cmd::ledger::import(a, cli.ledger.as_deref(), out, err)
+        }
+        Command::Plans(a) => cmd::ledger::plans(a, out),
+        Command::Inspect(a) => cmd::inspect::run(a, out),
+        Command::Verify(a) => cmd::verify::run(a, out, err),
+        Command::Demo(a) => cmd::demo::run(a, out, err).map(|()| 0),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "licet", out);
+            Ok(0)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(out)?;
+            Ok(0)
+        }
+    }
+}
+
+/// Parses the process's arguments, runs the command, prints errors, and
+/// returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let result = dispatch(&cli, &mut out, &mut err).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if e.broken_pipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = out.flush();
+            let _ = writeln!(err, "error: {}", e.message);
+            let _ = writeln!(err, "hint: {}", e.hint);
+            ExitCode::from(e.code)
+        }
+    }
+}
