@@ -151,7 +151,9 @@ fn big_ledger(dir: &Path) -> PathBuf {
         return path;
     }
     let tmp = dir.join("ledger-1m.partial.sqlite");
-    let _ = std::fs::remove_file(&tmp);
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+    }
     // Let licet create the schema and record the real chain.
     licet(
         dir,
@@ -242,7 +244,13 @@ fn big_ledger(dir: &Path) -> PathBuf {
         }
     }
     tx.commit().unwrap();
+    // Fold the WAL into the file before it is renamed.
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
     drop(conn);
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+    }
     std::fs::rename(&tmp, &path).unwrap();
     path
 }

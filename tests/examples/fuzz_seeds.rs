@@ -7,7 +7,11 @@ use licet_tests::*;
 use std::path::PathBuf;
 
 fn main() {
-    let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "fuzz/corpus".into()));
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "fuzz/corpus".into()),
+    );
     let chains = [
         hierarchy().build(),
         ChainBuilder::new(key(1), "acme/dist-7", |c| {
@@ -17,10 +21,14 @@ fn main() {
         })
         .push("acme/dist-7/dealer-3", |c| {
             c.features = Some(["video".to_string()].into());
-            c.roles.insert("concierge".into(), ["video".to_string()].into());
+            c.roles
+                .insert("concierge".into(), ["video".to_string()].into());
         })
         .build(),
-        ChainBuilder::new(key(1), "acme/dist-7", |c| c.kind = licet_common::Kind::AddOn).build(),
+        ChainBuilder::new(key(1), "acme/dist-7", |c| {
+            c.kind = licet_common::Kind::AddOn
+        })
+        .build(),
     ];
     let write = |target: &str, name: &str, bytes: &[u8]| {
         let dir = out.join(target);
