@@ -221,6 +221,38 @@ fn status_text(s: &licet_verifier::LicenseStatus<'_>, now: u64) -> String {
     }
 }
 
+/// Features in effect and each role's grants, each with the evaluation slot
+/// of the license that supplies it (the first in use that does), sorted.
+type Sourced<'a> = Vec<(&'a str, usize)>;
+
+fn sources<'a>(
+    eval: &licet_verifier::Evaluation<'a>,
+) -> (
+    Sourced<'a>,
+    std::collections::BTreeMap<&'a str, Sourced<'a>>,
+) {
+    let mut features: Sourced<'a> = Vec::new();
+    let mut roles: std::collections::BTreeMap<&'a str, Sourced<'a>> = Default::default();
+    for i in eval.in_use() {
+        for f in eval.features_of(i).iter() {
+            if !features.iter().any(|(x, _)| *x == f) {
+                features.push((f, i));
+            }
+        }
+        for (role, grants) in eval.roles_of(i) {
+            let list = roles.entry(role).or_default();
+            for g in grants.iter() {
+                if !list.iter().any(|(x, _)| *x == g) {
+                    list.push((g, i));
+                }
+            }
+        }
+    }
+    features.sort();
+    roles.values_mut().for_each(|g| g.sort());
+    (features, roles)
+}
+
 /// The evaluation of several licenses, as the panel computes it, for people.
 pub fn evaluation_text(
     eval: &licet_verifier::Evaluation<'_>,
@@ -289,29 +321,11 @@ pub fn evaluation_text(
             parts.join(" + ")
         );
     }
-    let mut features: Vec<(&str, usize)> = Vec::new();
-    let mut roles: std::collections::BTreeMap<&str, Vec<(&str, usize)>> = Default::default();
-    for i in eval.in_use() {
-        for f in eval.features_of(i).iter() {
-            if !features.iter().any(|(x, _)| *x == f) {
-                features.push((f, i));
-            }
-        }
-        for (role, grants) in eval.roles_of(i) {
-            let list = roles.entry(role).or_default();
-            for g in grants.iter() {
-                if !list.iter().any(|(x, _)| *x == g) {
-                    list.push((g, i));
-                }
-            }
-        }
-    }
-    features.sort();
+    let (features, roles) = sources(eval);
     for (f, i) in features {
         let _ = writeln!(s, "feature     {f}  [{}]", idx(i));
     }
-    for (role, mut grants) in roles {
-        grants.sort();
+    for (role, grants) in roles {
         let list: Vec<String> = grants
             .iter()
             .map(|(g, i)| format!("{g} [{}]", idx(*i)))
@@ -393,23 +407,24 @@ pub fn evaluation_json(
                 )
             })
             .collect();
-        let mut features = Map::new();
-        let mut roles: Map<String, Value> = Map::new();
-        for i in eval.in_use() {
-            for f in eval.features_of(i).iter() {
-                features.entry(f.to_owned()).or_insert(Value::from(idx(i)));
-            }
-            for (role, grants) in eval.roles_of(i) {
-                let entry = roles
-                    .entry(role.to_owned())
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Value::Object(m) = entry {
-                    for g in grants.iter() {
-                        m.entry(g.to_owned()).or_insert(Value::from(idx(i)));
-                    }
-                }
-            }
-        }
+        let (features, roles) = sources(eval);
+        let features: Map<String, Value> = features
+            .into_iter()
+            .map(|(f, i)| (f.to_owned(), Value::from(idx(i))))
+            .collect();
+        let roles: Map<String, Value> = roles
+            .into_iter()
+            .map(|(r, g)| {
+                (
+                    r.to_owned(),
+                    Value::Object(
+                        g.into_iter()
+                            .map(|(f, i)| (f.to_owned(), Value::from(idx(i))))
+                            .collect(),
+                    ),
+                )
+            })
+            .collect();
         json!({
             "base": idx(base),
             "addons": eval.addons().map(idx).collect::<Vec<_>>(),

@@ -1,6 +1,8 @@
 //! End-to-end tests of the real `licet` binary.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{licet, run, run_ok};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -8,40 +10,6 @@ const DIST: &str = "acme/dist-7";
 const DEALER: &str = "acme/dist-7/dealer-3";
 const COMPLEX: &str = "acme/dist-7/dealer-3/complex-12";
 const BUILDING: &str = "acme/dist-7/dealer-3/complex-12/bldg-2";
-
-fn licet(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("licet").unwrap();
-    // Each test's ledger lives in its own folder, never in $HOME.
-    c.current_dir(dir)
-        .env_remove("LICET_PASSPHRASE")
-        .env("LICET_LEDGER", dir.join("ledger.sqlite"));
-    c
-}
-
-fn run_ok(dir: &Path, args: &[&str]) -> String {
-    let out = licet(dir).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "licet {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs and returns (exit code, stdout, stderr).
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = licet(dir).args(args).output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        !stderr.contains("panicked"),
-        "licet {args:?} panicked: {stderr}"
-    );
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        stderr,
-    )
-}
 
 /// Keys for vendor, dist, dealer, complex and a 4-link chain down to the
 /// building; returns the temp dir.

@@ -2,19 +2,13 @@
 //! requests against a fixed parent, through the real binary, checked
 //! against a model of the narrowing rules; what it mints always verifies.
 
-use assert_cmd::Command;
+mod common;
+
+use common::licet;
 use proptest::prelude::*;
-use std::path::Path;
 use std::sync::OnceLock;
 
 const FEATURES: [&str; 4] = ["video", "door_api", "remote_open", "teleport"];
-
-fn licet(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("licet").unwrap();
-    c.current_dir(dir)
-        .env("LICET_LEDGER", dir.join("ledger.sqlite"));
-    c
-}
 
 /// The parent: dealer-3 holds sip_numbers 50, app_installs 20, features
 /// video + door_api, concierge +remote_open, plus tier, until 2030-01-01.

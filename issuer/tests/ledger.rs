@@ -2,38 +2,12 @@
 //! issuers, batches killed mid-way, damaged and unwritable ledgers,
 //! reminder recurrence, imports.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{licet, run, run_ok as ok};
 use sha2::Digest;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-
-fn licet(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("licet").unwrap();
-    c.current_dir(dir)
-        .env_remove("LICET_PASSPHRASE")
-        .env("LICET_LEDGER", dir.join("ledger.sqlite"));
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = licet(dir).args(args).output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        !stderr.contains("panicked"),
-        "licet {args:?} panicked: {stderr}"
-    );
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        stderr,
-    )
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let (code, out, err) = run(dir, args);
-    assert_eq!(code, 0, "licet {args:?}: {err}");
-    out
-}
 
 /// A vendor root for `acme/d` (sip 10, apps 100) delegating to `dealer`.
 fn setup() -> tempfile::TempDir {

@@ -11,7 +11,9 @@ fn base() -> LinkClaims {
 }
 
 fn decode(c: &LinkClaims) -> Result<(), DecodeErrorKind> {
-    Claims::decode(&c.to_payload(), 0).map(|_| ()).map_err(|e| e.kind)
+    Claims::decode(&c.to_payload(), 0)
+        .map(|_| ())
+        .map_err(|e| e.kind)
 }
 
 fn names(prefix: &str, n: usize) -> BTreeSet<String> {
@@ -31,21 +33,27 @@ fn counts_at_and_past_their_limits() {
     assert_eq!(decode(&c), too_large("features", MAX_FEATURES));
 
     let mut c = base();
-    c.quotas = (0..MAX_QUOTAS).map(|i| (format!("q{i}"), Quota::Count(1))).collect();
+    c.quotas = (0..MAX_QUOTAS)
+        .map(|i| (format!("q{i}"), Quota::Count(1)))
+        .collect();
     assert_eq!(decode(&c), Ok(()));
     c.quotas.insert("q99".into(), Quota::Count(1));
     assert_eq!(decode(&c), too_large("quotas", MAX_QUOTAS));
 
     let mut c = base();
-    c.roles = (0..MAX_ROLES).map(|i| (format!("r{i}"), names("g", 1))).collect();
+    c.roles = (0..MAX_ROLES)
+        .map(|i| (format!("r{i}"), names("g", 1)))
+        .collect();
     assert_eq!(decode(&c), Ok(()));
     c.roles.insert("r99".into(), names("g", 1));
     assert_eq!(decode(&c), too_large("roles", MAX_ROLES));
 
     let mut c = base();
-    c.roles.insert("concierge".into(), names("g", MAX_ROLE_GRANTS));
+    c.roles
+        .insert("concierge".into(), names("g", MAX_ROLE_GRANTS));
     assert_eq!(decode(&c), Ok(()));
-    c.roles.insert("concierge".into(), names("g", MAX_ROLE_GRANTS + 1));
+    c.roles
+        .insert("concierge".into(), names("g", MAX_ROLE_GRANTS + 1));
     assert_eq!(decode(&c), too_large("role grants", MAX_ROLE_GRANTS));
 
     let mut c = base();
@@ -71,7 +79,12 @@ fn lengths_at_and_past_their_limits() {
     assert_eq!(decode(&c), too_large("devices", MAX_DEVICE_ID_BYTES));
 
     let mut c = base();
-    for (len, ok) in [(MIN_SERIAL_BYTES - 1, false), (MIN_SERIAL_BYTES, true), (MAX_SERIAL_BYTES, true), (MAX_SERIAL_BYTES + 1, false)] {
+    for (len, ok) in [
+        (MIN_SERIAL_BYTES - 1, false),
+        (MIN_SERIAL_BYTES, true),
+        (MAX_SERIAL_BYTES, true),
+        (MAX_SERIAL_BYTES + 1, false),
+    ] {
         c.serial = vec![7; len];
         assert_eq!(decode(&c).is_ok(), ok, "serial of {len} bytes");
     }
@@ -94,24 +107,39 @@ fn values_at_and_past_their_limits() {
     c.depth = u8::try_from(MAX_DEPTH).unwrap();
     assert_eq!(decode(&c), Ok(()));
     c.depth += 1;
-    assert_eq!(decode(&c), Err(DecodeErrorKind::InvalidValue { what: "depth" }));
+    assert_eq!(
+        decode(&c),
+        Err(DecodeErrorKind::InvalidValue { what: "depth" })
+    );
 
     let mut c = base();
     c.exp = Some(MAX_TIME);
     assert_eq!(decode(&c), Ok(()));
     c.exp = Some(MAX_TIME + 1);
-    assert_eq!(decode(&c), Err(DecodeErrorKind::InvalidValue { what: "exp" }));
+    assert_eq!(
+        decode(&c),
+        Err(DecodeErrorKind::InvalidValue { what: "exp" })
+    );
 
     // Quota counts: u32::MAX fits; one more can only be written by hand.
     let mut c = base();
-    c.quotas.insert("sip_numbers".into(), Quota::Count(u32::MAX));
+    c.quotas
+        .insert("sip_numbers".into(), Quota::Count(u32::MAX));
     assert_eq!(decode(&c), Ok(()));
     let payload = c.to_payload();
-    let at = payload.windows(5).position(|w| w == [0x1a, 0xff, 0xff, 0xff, 0xff]).unwrap();
+    let at = payload
+        .windows(5)
+        .position(|w| w == [0x1a, 0xff, 0xff, 0xff, 0xff])
+        .unwrap();
     let mut over = payload[..at].to_vec();
     over.extend_from_slice(&[0x1b, 0, 0, 0, 1, 0, 0, 0, 0]);
     over.extend_from_slice(&payload[at + 5..]);
-    assert_eq!(Claims::decode(&over, 0).map(|_| ()).map_err(|e| e.kind), Err(DecodeErrorKind::InvalidValue { what: "quota count" }));
+    assert_eq!(
+        Claims::decode(&over, 0).map(|_| ()).map_err(|e| e.kind),
+        Err(DecodeErrorKind::InvalidValue {
+            what: "quota count"
+        })
+    );
 }
 
 #[test]
@@ -148,20 +176,40 @@ fn payload_and_file_sizes_at_and_past_their_limits() {
     assert!(licet_common::Link::decode_one(&link).is_ok());
     let over = fill(MAX_PAYLOAD_BYTES + 1);
     let link = sign_link(&over, &key(1));
-    assert_eq!(licet_common::Link::decode_one(&link).unwrap_err().kind, DecodeErrorKind::TooLarge { what: "payload", limit: MAX_PAYLOAD_BYTES });
+    assert_eq!(
+        licet_common::Link::decode_one(&link).unwrap_err().kind,
+        DecodeErrorKind::TooLarge {
+            what: "payload",
+            limit: MAX_PAYLOAD_BYTES
+        }
+    );
 
     // The whole file: 8192 bytes are read, 8193 are refused before parsing.
     let mut file = vec![0u8; MAX_LICENSE_BYTES];
-    assert_ne!(Container::decode(&file).unwrap_err().kind, DecodeErrorKind::TooLarge { what: "license file", limit: MAX_LICENSE_BYTES });
+    assert_ne!(
+        Container::decode(&file).unwrap_err().kind,
+        DecodeErrorKind::TooLarge {
+            what: "license file",
+            limit: MAX_LICENSE_BYTES
+        }
+    );
     file.push(0);
-    assert_eq!(Container::decode(&file).unwrap_err().kind, DecodeErrorKind::TooLarge { what: "license file", limit: MAX_LICENSE_BYTES });
+    assert_eq!(
+        Container::decode(&file).unwrap_err().kind,
+        DecodeErrorKind::TooLarge {
+            what: "license file",
+            limit: MAX_LICENSE_BYTES
+        }
+    );
 
     // Armor: the same, for the text form.
     let mut buf = [0u8; MAX_LICENSE_BYTES];
     let text = vec![b'-'; MAX_ARMOR_BYTES + 1];
     let mut armored = b"-----BEGIN LICET LICENSE-----\n".to_vec();
     armored.extend_from_slice(&text);
-    assert!(matches!(licet_verifier::dearmor(&armored, &mut buf), Err(licet_verifier::Error::Decode(d)) if matches!(d.kind, DecodeErrorKind::TooLarge { .. })));
+    assert!(
+        matches!(licet_verifier::dearmor(&armored, &mut buf), Err(licet_verifier::Error::Decode(d)) if matches!(d.kind, DecodeErrorKind::TooLarge { .. }))
+    );
 
     // A protected header longer than 32 bytes.
     let c = base();
@@ -169,5 +217,11 @@ fn payload_and_file_sizes_at_and_past_their_limits() {
     let mut protected = licet_common::encode::protected_header(&[1; 8]);
     protected.resize(MAX_PROTECTED_BYTES + 1, 0);
     let link = licet_common::encode::cose_sign1(&protected, &payload, &[0; 64]);
-    assert_eq!(licet_common::Link::decode_one(&link).unwrap_err().kind, DecodeErrorKind::TooLarge { what: "protected header", limit: MAX_PROTECTED_BYTES });
+    assert_eq!(
+        licet_common::Link::decode_one(&link).unwrap_err().kind,
+        DecodeErrorKind::TooLarge {
+            what: "protected header",
+            limit: MAX_PROTECTED_BYTES
+        }
+    );
 }

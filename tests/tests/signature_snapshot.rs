@@ -11,17 +11,26 @@ use std::path::PathBuf;
 fn check(name: &str, rows: Vec<(String, bool, String)>) {
     let mut text = String::from("# vector  verify_strict  flags\n");
     for (id, ok, flags) in &rows {
-        text.push_str(&format!("{id:>4}  {}  {flags}\n", if *ok { "accept" } else { "reject" }));
+        text.push_str(&format!(
+            "{id:>4}  {}  {flags}\n",
+            if *ok { "accept" } else { "reject" }
+        ));
     }
     let accepted = rows.iter().filter(|r| r.1).count();
     text.push_str(&format!("# {accepted} of {} accepted\n", rows.len()));
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(format!("{name}.txt"));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("snapshots")
+        .join(format!("{name}.txt"));
     if std::env::var("LICET_BLESS").is_ok_and(|v| v == "1") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &text).unwrap();
     }
-    let pinned = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(text, pinned, "what licet accepts of {name} changed; if intended, bless and explain in docs/SECURITY.md");
+    let pinned =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        text, pinned,
+        "what licet accepts of {name} changed; if intended, bless and explain in docs/SECURITY.md"
+    );
 }
 
 fn arr<const N: usize>(v: &[u8]) -> Option<[u8; N]> {
@@ -31,7 +40,10 @@ fn arr<const N: usize>(v: &[u8]) -> Option<[u8; N]> {
 #[test]
 fn cctv_ed25519_vectors() {
     let Some(dir) = vectors_dir() else { return };
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("cctv/ed25519vectors.json")).unwrap()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("cctv/ed25519vectors.json")).unwrap(),
+    )
+    .unwrap();
     let rows = doc
         .as_array()
         .unwrap()
@@ -44,7 +56,15 @@ fn cctv_ed25519_vectors() {
                 (Some(k), Some(s)) => verify_signature(&k, msg, &s),
                 _ => false,
             };
-            let flags = v["flags"].as_array().map(|f| f.iter().map(|x| x.as_str().unwrap_or("")).collect::<Vec<_>>().join(",")).unwrap_or_default();
+            let flags = v["flags"]
+                .as_array()
+                .map(|f| {
+                    f.iter()
+                        .map(|x| x.as_str().unwrap_or(""))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default();
             (v["number"].to_string(), ok, flags)
         })
         .collect();
@@ -54,7 +74,9 @@ fn cctv_ed25519_vectors() {
 #[test]
 fn speccheck_vectors() {
     let Some(dir) = vectors_dir() else { return };
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("speccheck/cases.json")).unwrap()).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("speccheck/cases.json")).unwrap())
+            .unwrap();
     let rows = doc
         .as_array()
         .unwrap()

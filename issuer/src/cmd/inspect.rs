@@ -207,13 +207,7 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
     // With a trust root and a group, show what the panel would make of them all.
     let evaluation = match (roots.is_empty(), group) {
         (false, Some(g)) => {
-            let readable: Vec<(usize, &[u8])> = inputs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, f)| f.bytes.as_ref().ok().map(|b| (i, b.as_slice())))
-                .collect();
-            let slices: Vec<&[u8]> = readable.iter().map(|(_, b)| *b).collect();
-            let map: Vec<usize> = readable.iter().map(|(i, _)| *i).collect();
+            let (slices, map) = crate::cmd::verify::readable(&inputs);
             let device = licet_verifier::Device {
                 group: g,
                 device_id: None,

@@ -71,6 +71,17 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
         .collect()
 }
 
+/// The files that could be read as licenses, for evaluation, and for each
+/// evaluation slot the position of its file among `inputs` (files that
+/// could not even be read are left out of the evaluation and reported).
+pub fn readable(inputs: &[Input]) -> (Vec<&[u8]>, Vec<usize>) {
+    inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.bytes.as_ref().ok().map(|b| (b.as_slice(), i)))
+        .unzip()
+}
+
 /// Runs `verify`; returns the exit code (0 or 1).
 pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let now = match &args.at {
@@ -99,14 +110,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         ));
     }
     let inputs = read_inputs(&args.files)?;
-    // Files that could not even be read as a license are left out of the
-    // evaluation and reported; `map` says which evaluation slot is which input.
-    let readable: Vec<(usize, &[u8])> = inputs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| f.bytes.as_ref().ok().map(|b| (i, b.as_slice())))
-        .collect();
-    let slices: Vec<&[u8]> = readable.iter().map(|(_, b)| *b).collect();
+    let (slices, map) = readable(&inputs);
     let device = Device {
         group,
         device_id: args.device_id.as_deref(),
@@ -133,7 +137,6 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         .iter()
         .map(|i| safe(&i.path.display().to_string()))
         .collect();
-    let map: Vec<usize> = readable.iter().map(|(i, _)| *i).collect();
     let in_effect = eval.base().is_some();
     if args.json {
         writeln!(
