@@ -125,7 +125,8 @@ impl<'t> Iterator for Lines<'t> {
 pub fn encode(bytes: &[u8]) -> alloc::string::String {
     use alloc::string::String;
     let b64 = Base64::encode_string(bytes);
-    let mut out = String::with_capacity(b64.len() + b64.len() / LINE_WIDTH + 64);
+    let lines = b64.len().div_ceil(LINE_WIDTH);
+    let mut out = String::with_capacity(b64.len().saturating_add(lines).saturating_add(64));
     out.push_str(BEGIN);
     out.push('\n');
     for chunk in b64.as_bytes().chunks(LINE_WIDTH) {

@@ -38,7 +38,8 @@
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic,
-    clippy::as_conversions
+    clippy::as_conversions,
+    clippy::arithmetic_side_effects
 )]
 #![cfg_attr(
     test,
@@ -46,6 +47,7 @@
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
         clippy::panic,
         clippy::as_conversions
     )

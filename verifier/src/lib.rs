@@ -53,7 +53,8 @@
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic,
-    clippy::as_conversions
+    clippy::as_conversions,
+    clippy::arithmetic_side_effects
 )]
 #![cfg_attr(
     test,
@@ -61,6 +62,7 @@
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
         clippy::panic
     )
 )]
