@@ -244,6 +244,28 @@ pub fn verify<'a>(
     UnverifiedLicense::parse(bytes)?.verify(roots, device)
 }
 
+/// Checks everything about a chain that does not depend on the device or
+/// the time: every signature, the chaining and the narrowing of every link.
+/// With `roots` `None` the root link's signature is not checked (the issuer
+/// checking a parent chain without the vendor's key). Used where history is
+/// checked: importing licenses into a ledger, minting under a parent.
+pub fn check_untimed<'a>(
+    container: &Container<'a>,
+    roots: Option<&[TrustedRoot]>,
+) -> Result<(), Error<'a>> {
+    let mut parent: Option<&Link<'a>> = None;
+    for (i, link) in container.links().enumerate() {
+        match (parent, roots) {
+            (None, None) => {}
+            (_, r) => check_signature(i, link, parent, r.unwrap_or(&[]))?,
+        }
+        check_chain(i, link, parent)?;
+        check_narrowing(container, i, link)?;
+        parent = Some(link);
+    }
+    Ok(())
+}
+
 /// Checks link `i`'s signer and signature: the root link against `roots`
 /// (by `kid`), any other against the key its parent delegates to.
 pub fn check_signature<'a>(

@@ -570,21 +570,12 @@ pub fn run(
 /// key: every link after the root is signed by the key its parent names,
 /// chained and narrowing.
 fn check_parent_chain(p: &Container<'_>) -> Result<()> {
-    let mut prev = None;
-    for (i, link) in p.links().enumerate() {
-        if i > 0 {
-            check_signature(i, link, prev, &[])
-                .and_then(|()| check_chain(i, link, prev))
-                .and_then(|()| check_narrowing(p, i, link))
-                .map_err(|e| {
-                    CliError::rejected(
-                        format!("--parent is not a valid chain: {e}"),
-                        "run `licet inspect` on it; ask its issuer for a fresh copy",
-                    )
-                })?;
-        }
-        prev = Some(link);
-    }
+    licet_verifier::check_untimed(p, None).map_err(|e| {
+        CliError::rejected(
+            format!("--parent is not a valid chain: {e}"),
+            "run `licet inspect` on it; ask its issuer for a fresh copy",
+        )
+    })?;
     if p.len() >= MAX_LINKS {
         return Err(CliError::rejected(
             format!("the parent chain already has {MAX_LINKS} links, the most a chain may have"),

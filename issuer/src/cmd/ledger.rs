@@ -8,7 +8,6 @@ use crate::ledger::{Ledger, db_error, holds, peak, record_ancestors, resolve};
 use crate::output::{hex, safe};
 use crate::time::{format_time, parse_duration, parse_time};
 use licet_common::{Container, Group};
-use licet_verifier::{check_chain, check_narrowing, check_signature};
 use rusqlite::params;
 use serde_json::json;
 use std::io::Write;
@@ -376,25 +375,12 @@ pub fn import(
             )
         })?;
         // Everything but time: history may have expired.
-        let mut prev = None;
-        for (i, link) in c.links().enumerate() {
-            check_signature(i, link, prev, &roots)
-                .and_then(|()| check_chain(i, link, prev))
-                .and_then(|()| {
-                    if i > 0 {
-                        check_narrowing(&c, i, link)
-                    } else {
-                        Ok(())
-                    }
-                })
-                .map_err(|e| {
-                    CliError::rejected(
-                        format!("{shown}: {}", crate::describe::error_text(&e)),
-                        "nothing from this file was imported; check --trust",
-                    )
-                })?;
-            prev = Some(link);
-        }
+        licet_verifier::check_untimed(&c, Some(&roots)).map_err(|e| {
+            CliError::rejected(
+                format!("{shown}: {}", crate::describe::error_text(&e)),
+                "nothing from this file was imported; check --trust",
+            )
+        })?;
         let path_db = ledger.path.clone();
         let err = move |e: rusqlite::Error| db_error(&path_db, "import", &e);
         let tx = ledger.write()?;
