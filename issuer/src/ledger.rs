@@ -447,7 +447,7 @@ pub fn peak(holds: &[Hold], from: u64, until: Option<u64>) -> Option<u64> {
 /// The effective quotas of the leaf of `c` (the nearest statement of each).
 pub fn effective_quotas(c: &Container<'_>, upto: usize) -> Vec<(String, Option<u32>)> {
     let mut out: Vec<(String, Option<u32>)> = Vec::new();
-    for l in c.links().take(upto).collect::<Vec<_>>().into_iter().rev() {
+    for l in leafward_first(c, upto) {
         for (name, q) in l.claims.quotas.iter() {
             let n = name.as_str().to_owned();
             if !out.iter().any(|(x, _)| *x == n) {
@@ -465,15 +465,18 @@ pub fn effective_quotas(c: &Container<'_>, upto: usize) -> Vec<(String, Option<u
     out
 }
 
+/// Links `0..upto` of `c`, the leaf-most first (the nearest statement wins).
+fn leafward_first<'c, 'a>(
+    c: &'c Container<'a>,
+    upto: usize,
+) -> impl Iterator<Item = &'c licet_common::Link<'a>> {
+    (0..upto).rev().filter_map(move |j| c.link(j))
+}
+
 /// The effective quota `name` of link `upto - 1` of `c`.
 pub fn effective_quota(c: &Container<'_>, upto: usize, name: &str) -> Option<Quota> {
     let qn = QuotaName::from_name(name);
-    c.links()
-        .take(upto)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .find_map(|l| l.claims.quotas.get(qn))
+    leafward_first(c, upto).find_map(|l| l.claims.quotas.get(qn))
 }
 
 /// Builds the record of link `i` of `c`. `chain` is the license file of that
@@ -497,13 +500,7 @@ pub fn record_of<'r>(
     let list = |n: Option<licet_common::claims::Names<'_>>| {
         n.map(|n| serde_json::Value::from(n.iter().collect::<Vec<_>>()).to_string())
     };
-    let nearest_features = c
-        .links()
-        .take(i + 1)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .find_map(|l| l.claims.features);
+    let nearest_features = leafward_first(c, i + 1).find_map(|l| l.claims.features);
     let quotas = if cl.kind == licet_common::Kind::AddOn {
         // An add-on grants what it states, on top of a base license.
         let mut q: Vec<(String, Option<u32>)> = cl
