@@ -223,6 +223,39 @@ impl Error<'_> {
         }
     }
 
+    /// A stable number for the variant, 1 to 26 in declaration order: the C
+    /// ABI's error codes (`LICET_E_*` in `licet.h`). Numbers are never reused.
+    pub fn number(&self) -> u16 {
+        match self {
+            Self::Decode(_) => 1,
+            Self::NoTrustedRoots => 2,
+            Self::InvalidRootKey => 3,
+            Self::UnknownRoot { .. } => 4,
+            Self::RootHasParent => 5,
+            Self::KidMismatch { .. } => 6,
+            Self::InvalidDelegatedKey { .. } => 7,
+            Self::BadSignature { .. } => 8,
+            Self::ParentCannotDelegate { .. } => 9,
+            Self::WrongParent { .. } => 10,
+            Self::IssuerMismatch { .. } => 11,
+            Self::OutsideNamespace { .. } => 12,
+            Self::NotYetValid { .. } => 13,
+            Self::Expired { .. } => 14,
+            Self::WindowWidened { .. } => 15,
+            Self::DepthExceeded { .. } => 16,
+            Self::TierRaised { .. } => 17,
+            Self::KindWidened { .. } => 18,
+            Self::QuotaRaised { .. } => 19,
+            Self::FeatureNotGranted { .. } => 20,
+            Self::RoleGrantNotAllowed { .. } => 21,
+            Self::DevicesWidened { .. } => 22,
+            Self::WrongGroup { .. } => 23,
+            Self::DeviceNotBound => 24,
+            Self::ClockRollback { .. } => 25,
+            Self::TooManyLicenses { .. } => 26,
+        }
+    }
+
     /// The link the error is about, when it is about one.
     pub fn link(&self) -> Option<usize> {
         match *self {

@@ -23,7 +23,7 @@
 //! small status for each; effective values are read back from the licenses'
 //! bytes (decoding again, never re-checking signatures) when asked for.
 
-use crate::{Device, Error, TrustedRoot, VerifiedLicense, verify};
+use crate::{Device, Error, TrustedRoot, VerifiedLicense, VerifyCache, verify, verify_cached};
 use licet_common::claims::Names;
 use licet_common::{Container, Kind, Quota, QuotaName, Tier};
 
@@ -88,6 +88,29 @@ pub fn evaluate_with_floor<'a>(
     device: &Device<'a>,
     floor: u64,
 ) -> Result<Evaluation<'a>, Error<'a>> {
+    evaluate_with(roots, licenses, device, floor, None)
+}
+
+/// [`evaluate_with_floor`] through a verify-once cache: signatures the
+/// cache has seen succeed are not checked again (see [`VerifyCache`]); the
+/// outcome is the same as without it.
+pub fn evaluate_cached<'a>(
+    roots: &[TrustedRoot],
+    licenses: &[&'a [u8]],
+    device: &Device<'a>,
+    floor: u64,
+    cache: &mut VerifyCache<'_>,
+) -> Result<Evaluation<'a>, Error<'a>> {
+    evaluate_with(roots, licenses, device, floor, Some(cache))
+}
+
+fn evaluate_with<'a>(
+    roots: &[TrustedRoot],
+    licenses: &[&'a [u8]],
+    device: &Device<'a>,
+    floor: u64,
+    mut cache: Option<&mut VerifyCache<'_>>,
+) -> Result<Evaluation<'a>, Error<'a>> {
     if licenses.len() > MAX_LICENSES {
         return Err(Error::TooManyLicenses {
             given: licenses.len(),
@@ -109,7 +132,11 @@ pub fn evaluate_with_floor<'a>(
         floor,
     };
     for (i, bytes) in licenses.iter().enumerate() {
-        let status = match verify(bytes, roots, device) {
+        let verified = match cache.as_deref_mut() {
+            Some(cache) => verify_cached(bytes, roots, device, cache),
+            None => verify(bytes, roots, device),
+        };
+        let status = match verified {
             Ok(l) => {
                 e.floor = e.floor.max(l.issued_at());
                 LicenseStatus::Valid {

@@ -67,13 +67,15 @@
     )
 )]
 
+mod cache;
 mod error;
 mod evaluate;
 mod verified;
 
+pub use cache::{CACHE_ENTRY_BYTES, VerifyCache};
 pub use error::Error;
 pub use evaluate::{
-    CLOCK_TOLERANCE, Evaluation, LicenseStatus, MAX_LICENSES, add_quota, evaluate,
+    CLOCK_TOLERANCE, Evaluation, LicenseStatus, MAX_LICENSES, add_quota, evaluate, evaluate_cached,
     evaluate_with_floor,
 };
 pub use licet_common::{self as format, DecodeError, Group, Kind, Quota, QuotaName, Tier};
@@ -202,14 +204,47 @@ impl<'a> UnverifiedLicense<'a> {
         roots: &[TrustedRoot],
         device: &Device<'a>,
     ) -> Result<VerifiedLicense<'a>, Error<'a>> {
+        self.verify_with(roots, device, None)
+    }
+
+    /// [`UnverifiedLicense::verify`], skipping the signature checks `cache`
+    /// has seen succeed and recording the new ones. Accepts and rejects
+    /// exactly what [`UnverifiedLicense::verify`] does (see [`VerifyCache`]).
+    pub fn verify_cached(
+        self,
+        roots: &[TrustedRoot],
+        device: &Device<'a>,
+        cache: &mut VerifyCache<'_>,
+    ) -> Result<VerifiedLicense<'a>, Error<'a>> {
+        self.verify_with(roots, device, Some(cache))
+    }
+
+    fn verify_with(
+        self,
+        roots: &[TrustedRoot],
+        device: &Device<'a>,
+        mut cache: Option<&mut VerifyCache<'_>>,
+    ) -> Result<VerifiedLicense<'a>, Error<'a>> {
         if roots.is_empty() {
             return Err(Error::NoTrustedRoots);
         }
         let mut parent: Option<&Link<'a>> = None;
         for (i, link) in self.container.links().enumerate() {
-            check_signature(i, link, parent, roots)?;
+            let entry = match cache.as_deref_mut() {
+                None => {
+                    check_signature(i, link, parent, roots)?;
+                    None
+                }
+                Some(cache) => Some(check_signature_cached(i, link, parent, roots, cache)?),
+            };
             check_chain(i, link, parent)?;
-            check_time(i, link, device.now)?;
+            if let Err(e) = check_time(i, link, device.now) {
+                // Outside its validity: verify it in full when it is next seen.
+                if let (Some(cache), Some(entry)) = (cache.as_deref_mut(), entry) {
+                    cache.remove(&entry);
+                }
+                return Err(e);
+            }
             if parent.is_some() {
                 check_narrowing(&self.container, i, link)?;
             }
@@ -244,6 +279,16 @@ pub fn verify<'a>(
     UnverifiedLicense::parse(bytes)?.verify(roots, device)
 }
 
+/// [`verify`] with a [`VerifyCache`]: see [`UnverifiedLicense::verify_cached`].
+pub fn verify_cached<'a>(
+    bytes: &'a [u8],
+    roots: &[TrustedRoot],
+    device: &Device<'a>,
+    cache: &mut VerifyCache<'_>,
+) -> Result<VerifiedLicense<'a>, Error<'a>> {
+    UnverifiedLicense::parse(bytes)?.verify_cached(roots, device, cache)
+}
+
 /// Checks everything about a chain that does not depend on the device or
 /// the time: every signature, the chaining and the narrowing of every link.
 /// With `roots` `None` the root link's signature is not checked (the issuer
@@ -274,7 +319,53 @@ pub fn check_signature<'a>(
     parent: Option<&Link<'a>>,
     roots: &[TrustedRoot],
 ) -> Result<(), Error<'a>> {
-    let key = match parent {
+    let key = signer_key(i, link, parent, roots)?;
+    let mut buf = [0u8; MAX_SIG_STRUCTURE_BYTES];
+    let msg = link
+        .sig_structure(&mut buf)
+        .map_err(|_| Error::BadSignature { link: i })?;
+    if ed25519_verify(&key, msg, link.signature) {
+        Ok(())
+    } else {
+        Err(Error::BadSignature { link: i })
+    }
+}
+
+/// [`check_signature`] through a verify-once cache; returns the link's
+/// cache entry.
+fn check_signature_cached<'a>(
+    i: usize,
+    link: &Link<'a>,
+    parent: Option<&Link<'a>>,
+    roots: &[TrustedRoot],
+    cache: &mut VerifyCache<'_>,
+) -> Result<[u8; CACHE_ENTRY_BYTES], Error<'a>> {
+    let key = signer_key(i, link, parent, roots)?;
+    let mut buf = [0u8; MAX_SIG_STRUCTURE_BYTES];
+    let msg = link
+        .sig_structure(&mut buf)
+        .map_err(|_| Error::BadSignature { link: i })?;
+    let entry = cache::entry(key.as_bytes(), link.signature, msg);
+    if cache.contains(&entry) {
+        return Ok(entry);
+    }
+    if ed25519_verify(&key, msg, link.signature) {
+        cache.insert(entry);
+        Ok(entry)
+    } else {
+        Err(Error::BadSignature { link: i })
+    }
+}
+
+/// The key that must have signed link `i`: a trusted root chosen by `kid`
+/// for the root link, the key the parent delegates to for any other.
+fn signer_key<'a>(
+    i: usize,
+    link: &Link<'a>,
+    parent: Option<&Link<'a>>,
+    roots: &[TrustedRoot],
+) -> Result<VerifyingKey, Error<'a>> {
+    Ok(match parent {
         None => {
             roots
                 .iter()
@@ -303,16 +394,7 @@ pub fn check_signature<'a>(
             }
             key
         }
-    };
-    let mut buf = [0u8; MAX_SIG_STRUCTURE_BYTES];
-    let msg = link
-        .sig_structure(&mut buf)
-        .map_err(|_| Error::BadSignature { link: i })?;
-    if ed25519_verify(&key, msg, link.signature) {
-        Ok(())
-    } else {
-        Err(Error::BadSignature { link: i })
-    }
+    })
 }
 
 /// The one Ed25519 check of the crate: `verify_strict` (see the crate docs

@@ -1,0 +1,906 @@
+//! The C ABI of the licet verifier: `liblicet_capi.a` and `include/licet.h`.
+//!
+//! Everything the verifier does, callable from C firmware: verify one
+//! license, evaluate the set a device holds, read the quotas, features, role
+//! grants, next change and warning in effect, and turn an error code into a
+//! name and a message. All memory is the caller's: inputs are pointer and
+//! length pairs, an evaluation lives in a [`LicetEvaluation`] the caller
+//! allocates (on the stack, statically), the verify-once cache is a byte
+//! array. Nothing is allocated, nothing is kept between calls.
+//!
+//! Every function checks its pointers for null and its lengths against the
+//! verifier's limits and returns a code: [`LICET_OK`], one of the verifier's
+//! rejections (`LICET_E_DECODE` … `LICET_E_TOO_MANY_LICENSES`, the numbers of
+//! `licet_verifier::Error::number`), or an argument error (100 and up).
+//!
+//! The header is generated with cbindgen (`cargo test -p licet-capi` checks
+//! that the committed one is current; `LICET_BLESS=1` rewrites it).
+#![no_std]
+#![deny(missing_docs)]
+#![allow(non_camel_case_types)]
+
+#[cfg(not(target_os = "none"))]
+extern crate std;
+
+use core::ffi::c_char;
+use core::mem::{align_of, size_of};
+use licet_verifier::{
+    CACHE_ENTRY_BYTES, Device, Error, Evaluation, LicenseStatus, Quota, QuotaName, Tier,
+    TrustedRoot, VerifyCache,
+};
+
+/// Success.
+pub const LICET_OK: i32 = 0;
+/// The bytes are not a well-formed licet license.
+pub const LICET_E_DECODE: i32 = 1;
+/// No trusted root key was given.
+pub const LICET_E_NO_TRUSTED_ROOTS: i32 = 2;
+/// A trusted root key is not a valid Ed25519 public key, or is weak.
+pub const LICET_E_INVALID_ROOT_KEY: i32 = 3;
+/// The root link is signed by a key that is not trusted.
+pub const LICET_E_UNKNOWN_ROOT: i32 = 4;
+/// The root link names a parent.
+pub const LICET_E_ROOT_HAS_PARENT: i32 = 5;
+/// A link's key id is not its signer's.
+pub const LICET_E_KID_MISMATCH: i32 = 6;
+/// A parent delegates to an unusable key.
+pub const LICET_E_INVALID_DELEGATED_KEY: i32 = 7;
+/// A signature does not verify.
+pub const LICET_E_BAD_SIGNATURE: i32 = 8;
+/// A link hangs under a parent that may not mint.
+pub const LICET_E_PARENT_CANNOT_DELEGATE: i32 = 9;
+/// A link names another parent serial.
+pub const LICET_E_WRONG_PARENT: i32 = 10;
+/// A link's issuer is not its parent's subject.
+pub const LICET_E_ISSUER_MISMATCH: i32 = 11;
+/// A link's subject is outside its issuer's subtree.
+pub const LICET_E_OUTSIDE_NAMESPACE: i32 = 12;
+/// A link is not valid yet.
+pub const LICET_E_NOT_YET_VALID: i32 = 13;
+/// A link has expired.
+pub const LICET_E_EXPIRED: i32 = 14;
+/// A link's validity reaches outside its parent's.
+pub const LICET_E_WINDOW_WIDENED: i32 = 15;
+/// A link exceeds the delegation depth.
+pub const LICET_E_DEPTH_EXCEEDED: i32 = 16;
+/// A link raises the tier.
+pub const LICET_E_TIER_RAISED: i32 = 17;
+/// A child of an add-on is not an add-on.
+pub const LICET_E_KIND_WIDENED: i32 = 18;
+/// A link raises a quota.
+pub const LICET_E_QUOTA_RAISED: i32 = 19;
+/// A link adds a feature its parent does not grant.
+pub const LICET_E_FEATURE_NOT_GRANTED: i32 = 20;
+/// A link grants a role a feature it may not.
+pub const LICET_E_ROLE_GRANT_NOT_ALLOWED: i32 = 21;
+/// A link widens the device binding.
+pub const LICET_E_DEVICES_WIDENED: i32 = 22;
+/// The license is for another group.
+pub const LICET_E_WRONG_GROUP: i32 = 23;
+/// The license is bound to other devices.
+pub const LICET_E_DEVICE_NOT_BOUND: i32 = 24;
+/// The clock is behind the persisted time floor.
+pub const LICET_E_CLOCK_ROLLBACK: i32 = 25;
+/// More licenses than an evaluation holds.
+pub const LICET_E_TOO_MANY_LICENSES: i32 = 26;
+/// A required pointer is null.
+pub const LICET_E_NULL_ARGUMENT: i32 = 100;
+/// An argument is out of range: a length over its limit, text that is not
+/// UTF-8, a group id that is not valid, an index past the end.
+pub const LICET_E_INVALID_ARGUMENT: i32 = 101;
+/// The output buffer is too small.
+pub const LICET_E_BUFFER_TOO_SMALL: i32 = 102;
+/// The evaluation was not filled by `licet_evaluate`.
+pub const LICET_E_NOT_EVALUATED: i32 = 103;
+/// The quota, feature or entry asked for is not granted (not an error of
+/// the license: the answer is "no").
+pub const LICET_E_NOT_GRANTED: i32 = 104;
+
+/// Most trusted root keys one call takes.
+pub const LICET_MAX_ROOTS: usize = 4;
+/// Most licenses one evaluation holds.
+pub const LICET_MAX_LICENSES: usize = 8;
+/// Largest binary license.
+pub const LICET_MAX_LICENSE_BYTES: usize = 8192;
+/// Bytes per verify-once cache slot.
+pub const LICET_CACHE_ENTRY_BYTES: usize = 32;
+/// A quota value meaning "unlimited".
+pub const LICET_UNLIMITED: u64 = u64::MAX;
+/// No link (in `failed_link` outputs); `SIZE_MAX` in C.
+///
+/// cbindgen:ignore
+pub const LICET_NO_LINK: usize = usize::MAX;
+/// Size of `LicetEvaluation` in 64-bit words.
+pub const LICET_EVALUATION_WORDS: usize = 96;
+
+/// The device a license is checked for. Text is UTF-8, not NUL-terminated.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct LicetDevice {
+    /// The device's group id, e.g. `acme/dist-7/dealer-3/complex-12/bldg-2`.
+    pub group: *const c_char,
+    /// Length of `group` in bytes.
+    pub group_len: usize,
+    /// The device's own id for device-bound licenses; NULL for none.
+    pub device_id: *const c_char,
+    /// Length of `device_id` in bytes.
+    pub device_id_len: usize,
+    /// The time, UNIX seconds.
+    pub now: u64,
+}
+
+/// One license file (binary form) for `licet_evaluate`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct LicetInput {
+    /// The bytes.
+    pub data: *const u8,
+    /// Their length.
+    pub len: usize,
+}
+
+/// Caller-owned storage for an evaluation. Opaque: read it with the
+/// `licet_evaluation_*` functions. It refers to the license buffers and the
+/// group text given to `licet_evaluate`: keep those valid and unchanged
+/// while you read it.
+#[repr(C)]
+#[derive(Debug)]
+pub struct LicetEvaluation {
+    opaque: [u64; LICET_EVALUATION_WORDS],
+}
+
+const MAGIC: u64 = 0x6c69_6365_7465_7631; // "licetev1"
+
+#[repr(C)]
+struct Stored {
+    magic: u64,
+    evaluation: Evaluation<'static>,
+}
+
+const _: () = assert!(size_of::<Stored>() <= size_of::<LicetEvaluation>());
+const _: () = assert!(align_of::<Stored>() <= align_of::<LicetEvaluation>());
+const _: () = assert!(LICET_MAX_LICENSES == licet_verifier::MAX_LICENSES);
+const _: () = assert!(LICET_CACHE_ENTRY_BYTES == CACHE_ENTRY_BYTES);
+const _: () = assert!(LICET_MAX_LICENSE_BYTES == licet_verifier::format::limits::MAX_LICENSE_BYTES);
+
+fn code(e: &Error<'_>) -> i32 {
+    i32::from(e.number())
+}
+
+/// A byte slice from C. Null is an error even with length 0.
+///
+/// # Safety
+/// `ptr` must be null or valid for reads of `len` bytes for `'a`.
+unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], i32> {
+    if ptr.is_null() {
+        return Err(LICET_E_NULL_ARGUMENT);
+    }
+    if isize::try_from(len).is_err() {
+        return Err(LICET_E_INVALID_ARGUMENT);
+    }
+    // SAFETY: non-null, and the caller promises `len` readable bytes.
+    Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// UTF-8 text from C.
+///
+/// # Safety
+/// As [`bytes`].
+unsafe fn text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, i32> {
+    // SAFETY: forwarded contract.
+    let b = unsafe { bytes(ptr.cast::<u8>(), len) }?;
+    core::str::from_utf8(b).map_err(|_| LICET_E_INVALID_ARGUMENT)
+}
+
+/// The trusted roots from `count` consecutive 32-byte keys.
+///
+/// # Safety
+/// `keys` must be null or valid for reads of `32 * count` bytes.
+unsafe fn roots(
+    keys: *const u8,
+    count: usize,
+) -> Result<([TrustedRoot; LICET_MAX_ROOTS], usize), i32> {
+    if count == 0 {
+        return Err(LICET_E_NO_TRUSTED_ROOTS);
+    }
+    if count > LICET_MAX_ROOTS {
+        return Err(LICET_E_INVALID_ARGUMENT);
+    }
+    // SAFETY: forwarded contract; count <= 4 so the product cannot overflow.
+    let all = unsafe { bytes(keys, count * 32) }?;
+    let mut out = [None; LICET_MAX_ROOTS];
+    for (slot, key) in out.iter_mut().zip(all.chunks_exact(32)) {
+        let key: &[u8; 32] = key.try_into().map_err(|_| LICET_E_INVALID_ARGUMENT)?;
+        *slot = Some(TrustedRoot::from_bytes(key).map_err(|e| code(&e))?);
+    }
+    let first = out[0].ok_or(LICET_E_NO_TRUSTED_ROOTS)?;
+    Ok((out.map(|r| r.unwrap_or(first)), count))
+}
+
+/// The device from C.
+///
+/// # Safety
+/// `device` must be null or point to a valid [`LicetDevice`] whose text
+/// pointers are valid for their lengths for `'a`.
+unsafe fn device<'a>(device: *const LicetDevice) -> Result<Device<'a>, i32> {
+    // SAFETY: the caller promises a valid pointer or null.
+    let d = unsafe { device.as_ref() }.ok_or(LICET_E_NULL_ARGUMENT)?;
+    // SAFETY: forwarded contract.
+    let group = unsafe { text(d.group, d.group_len) }?;
+    let mut device = Device::new(group, d.now).map_err(|_| LICET_E_INVALID_ARGUMENT)?;
+    if !d.device_id.is_null() {
+        // SAFETY: forwarded contract.
+        device = device.with_device_id(unsafe { text(d.device_id, d.device_id_len) }?);
+    }
+    Ok(device)
+}
+
+/// The verify-once cache over `slots` slots at `cache`, or none when
+/// `cache` is null.
+///
+/// # Safety
+/// `cache` must be null or valid for reads and writes of
+/// `slots * LICET_CACHE_ENTRY_BYTES` bytes, not aliased during the call.
+unsafe fn cache<'c>(cache: *mut u8, slots: usize) -> Result<Option<VerifyCache<'c>>, i32> {
+    if cache.is_null() {
+        return Ok(None);
+    }
+    if slots
+        .checked_mul(CACHE_ENTRY_BYTES)
+        .is_none_or(|l| isize::try_from(l).is_err())
+    {
+        return Err(LICET_E_INVALID_ARGUMENT);
+    }
+    // SAFETY: non-null, and the caller promises `slots` writable 32-byte
+    // slots; `[u8; 32]` has alignment 1.
+    let slots =
+        unsafe { core::slice::from_raw_parts_mut(cache.cast::<[u8; CACHE_ENTRY_BYTES]>(), slots) };
+    Ok(Some(VerifyCache::new(slots)))
+}
+
+fn set<T>(out: *mut T, value: T) {
+    // SAFETY: callers pass pointers the C caller promised valid or null.
+    if let Some(o) = unsafe { out.as_mut() } {
+        *o = value;
+    }
+}
+
+/// Verifies one license (binary form) for a device.
+///
+/// - `root_keys`: `root_count` (1 to `LICET_MAX_ROOTS`) consecutive 32-byte
+///   Ed25519 public keys of the trusted roots.
+/// - `license`, `license_len`: the license file, binary form (see
+///   `licet_dearmor` for the text form).
+/// - `device`: the device's group, optional device id, and time.
+/// - `cache`, `cache_slots`: a verify-once cache of `cache_slots` slots of
+///   `LICET_CACHE_ENTRY_BYTES` bytes (zeroed = empty), or NULL for none.
+///   Signatures found in it are not checked again; the result is the same
+///   as without it. Keep the cache where only the firmware can write.
+/// - `cache_modified`: set to true when the cache changed and is worth
+///   persisting; may be NULL.
+/// - `failed_link`: set to the index of the link a rejection is about, or
+///   `LICET_NO_LINK`; may be NULL.
+///
+/// Returns `LICET_OK` when the license is valid for the device now, else the
+/// reason.
+///
+/// # Safety
+/// Every pointer must be null or valid for its stated length; `cache` must
+/// not overlap the other inputs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_verify(
+    root_keys: *const u8,
+    root_count: usize,
+    license: *const u8,
+    license_len: usize,
+    device: *const LicetDevice,
+    cache: *mut u8,
+    cache_slots: usize,
+    cache_modified: *mut bool,
+    failed_link: *mut usize,
+) -> i32 {
+    set(failed_link, LICET_NO_LINK);
+    set(cache_modified, false);
+    // SAFETY: the caller's contract, forwarded.
+    let inputs = unsafe {
+        (|| {
+            Ok::<_, i32>((
+                roots(root_keys, root_count)?,
+                bytes(license, license_len)?,
+                self::device(device)?,
+                self::cache(cache, cache_slots)?,
+            ))
+        })()
+    };
+    let ((roots, n), license, device, mut cache) = match inputs {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let roots = roots.get(..n).unwrap_or(&[]);
+    let result = match cache.as_mut() {
+        Some(c) => licet_verifier::verify_cached(license, roots, &device, c),
+        None => licet_verifier::verify(license, roots, &device),
+    };
+    if let Some(c) = cache {
+        set(cache_modified, c.is_modified());
+    }
+    match result {
+        Ok(_) => LICET_OK,
+        Err(e) => {
+            set(failed_link, e.link().unwrap_or(LICET_NO_LINK));
+            code(&e)
+        }
+    }
+}
+
+/// Evaluates the licenses a device holds (`docs/SEMANTICS.md`): picks the
+/// base license (highest tier valid now), adds valid add-ons, and reports
+/// each license's status. One rejected license does not fail the call.
+///
+/// - `licenses`, `count`: up to `LICET_MAX_LICENSES` binary license files.
+/// - `floor`: the time floor the device persisted (0 when none); a clock more
+///   than 24 h behind it fails with `LICET_E_CLOCK_ROLLBACK`. Persist
+///   `licet_evaluation_floor` afterwards.
+/// - `cache`, `cache_slots`, `cache_modified`: as for `licet_verify`.
+/// - `out`: filled on `LICET_OK`. It refers to the license buffers and the
+///   device's text: keep them valid and unchanged while reading it.
+///
+/// # Safety
+/// Every pointer must be null or valid for its stated length; `out` must be
+/// valid for writes of one `LicetEvaluation`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluate(
+    root_keys: *const u8,
+    root_count: usize,
+    licenses: *const LicetInput,
+    count: usize,
+    device: *const LicetDevice,
+    floor: u64,
+    cache: *mut u8,
+    cache_slots: usize,
+    cache_modified: *mut bool,
+    out: *mut LicetEvaluation,
+) -> i32 {
+    set(cache_modified, false);
+    if out.is_null() {
+        return LICET_E_NULL_ARGUMENT;
+    }
+    // SAFETY: `out` is non-null and valid for writes (caller's contract);
+    // clearing the magic marks it unfilled until this call succeeds.
+    unsafe { out.cast::<u64>().write(0) };
+    if count > LICET_MAX_LICENSES {
+        return LICET_E_TOO_MANY_LICENSES;
+    }
+    // SAFETY: the caller's contract, forwarded.
+    let inputs = unsafe {
+        (|| {
+            let list = if count == 0 {
+                &[][..]
+            } else {
+                if licenses.is_null() {
+                    return Err(LICET_E_NULL_ARGUMENT);
+                }
+                core::slice::from_raw_parts(licenses, count)
+            };
+            let mut files: [&'static [u8]; LICET_MAX_LICENSES] = [&[]; LICET_MAX_LICENSES];
+            for (f, input) in files.iter_mut().zip(list) {
+                *f = bytes(input.data, input.len)?;
+            }
+            Ok::<_, i32>((
+                roots(root_keys, root_count)?,
+                files,
+                self::device(device)?,
+                self::cache(cache, cache_slots)?,
+            ))
+        })()
+    };
+    let ((roots, n), files, device, mut cache) = match inputs {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let roots = roots.get(..n).unwrap_or(&[]);
+    let files = files.get(..count).unwrap_or(&[]);
+    let result = match cache.as_mut() {
+        Some(c) => licet_verifier::evaluate_cached(roots, files, &device, floor, c),
+        None => licet_verifier::evaluate_with_floor(roots, files, &device, floor),
+    };
+    if let Some(c) = cache {
+        set(cache_modified, c.is_modified());
+    }
+    match result {
+        Ok(evaluation) => {
+            // SAFETY: `out` is valid for writes of a LicetEvaluation, which is
+            // at least as large and aligned as `Stored` (checked at compile
+            // time). The 'static lifetime stands for the caller's promise to
+            // keep the inputs alive while reading the evaluation.
+            unsafe {
+                out.cast::<Stored>().write(Stored {
+                    magic: MAGIC,
+                    evaluation,
+                })
+            };
+            LICET_OK
+        }
+        Err(e) => code(&e),
+    }
+}
+
+/// The evaluation in `ev`, when `licet_evaluate` filled it.
+fn stored<'e>(ev: *const LicetEvaluation) -> Result<&'e Evaluation<'static>, i32> {
+    if ev.is_null() {
+        return Err(LICET_E_NULL_ARGUMENT);
+    }
+    // SAFETY: non-null and, by the caller's contract, a LicetEvaluation:
+    // its first word (`Stored::magic`, repr(C)) is readable. No reference
+    // to the possibly unfilled rest is made.
+    if unsafe { core::ptr::addr_of!((*ev.cast::<Stored>()).magic).read() } != MAGIC {
+        return Err(LICET_E_NOT_EVALUATED);
+    }
+    // SAFETY: the magic is only written together with a whole `Stored` by
+    // `licet_evaluate`.
+    Ok(unsafe { &(*ev.cast::<Stored>()).evaluation })
+}
+
+/// Number of licenses evaluated (0 when `ev` is not filled).
+///
+/// # Safety
+/// `ev` must be null or point to a `LicetEvaluation`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_count(ev: *const LicetEvaluation) -> usize {
+    stored(ev).map_or(0, |e| e.len())
+}
+
+/// The status of license `index`: `LICET_OK` when it is valid now, else why
+/// it was rejected (`failed_link`, which may be NULL, names the link).
+///
+/// # Safety
+/// As `licet_evaluation_count`; `failed_link` null or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_status(
+    ev: *const LicetEvaluation,
+    index: usize,
+    failed_link: *mut usize,
+) -> i32 {
+    set(failed_link, LICET_NO_LINK);
+    let e = match stored(ev) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    match e.status(index) {
+        None => LICET_E_INVALID_ARGUMENT,
+        Some(LicenseStatus::Valid { .. }) => LICET_OK,
+        Some(LicenseStatus::Rejected(err)) => {
+            set(failed_link, err.link().unwrap_or(LICET_NO_LINK));
+            code(err)
+        }
+    }
+}
+
+/// The position of the base license in effect, or -1 when none is (then
+/// nothing is granted).
+///
+/// # Safety
+/// As `licet_evaluation_count`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_base(ev: *const LicetEvaluation) -> i32 {
+    stored(ev)
+        .ok()
+        .and_then(|e| e.base())
+        .and_then(|b| i32::try_from(b).ok())
+        .unwrap_or(-1)
+}
+
+/// The tier in effect: 1 basic, 2 trial, 3 plus; 0 when no license is.
+///
+/// # Safety
+/// As `licet_evaluation_count`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_tier(ev: *const LicetEvaluation) -> u8 {
+    match stored(ev).ok().and_then(|e| e.tier()) {
+        Some(Tier::Basic) => 1,
+        Some(Tier::Trial) => 2,
+        Some(Tier::Plus) => 3,
+        None => 0,
+    }
+}
+
+fn quota_value(q: Quota) -> u64 {
+    match q {
+        Quota::Count(n) => u64::from(n),
+        Quota::Unlimited => LICET_UNLIMITED,
+    }
+}
+
+/// The quota `name` in effect (base plus add-ons) into `value`
+/// (`LICET_UNLIMITED` for no limit). Returns `LICET_E_NOT_GRANTED` when no
+/// license in use grants it.
+///
+/// # Safety
+/// As `licet_evaluation_count`; `name` valid for `name_len` bytes; `value`
+/// writable or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_quota(
+    ev: *const LicetEvaluation,
+    name: *const c_char,
+    name_len: usize,
+    value: *mut u64,
+) -> i32 {
+    let e = match stored(ev) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    // SAFETY: the caller's contract.
+    let name = match unsafe { text(name, name_len) } {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    match e.quota(QuotaName::from_name(name)) {
+        Some(q) => {
+            set(value, quota_value(q));
+            LICET_OK
+        }
+        None => LICET_E_NOT_GRANTED,
+    }
+}
+
+/// The `index`-th quota in effect: its name (UTF-8, not NUL-terminated,
+/// pointing into the license or static memory) and value. Returns
+/// `LICET_E_NOT_GRANTED` past the last one.
+///
+/// # Safety
+/// As `licet_evaluation_count`; the outputs writable or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_quota_at(
+    ev: *const LicetEvaluation,
+    index: usize,
+    name: *mut *const c_char,
+    name_len: *mut usize,
+    value: *mut u64,
+) -> i32 {
+    let e = match stored(ev) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    match e.quotas().nth(index) {
+        Some((n, q)) => {
+            let n = n.as_str();
+            set(name, n.as_ptr().cast::<c_char>());
+            set(name_len, n.len());
+            set(value, quota_value(q));
+            LICET_OK
+        }
+        None => LICET_E_NOT_GRANTED,
+    }
+}
+
+/// True when a license in use grants `feature`.
+///
+/// # Safety
+/// As `licet_evaluation_count`; `feature` valid for `feature_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_has_feature(
+    ev: *const LicetEvaluation,
+    feature: *const c_char,
+    feature_len: usize,
+) -> bool {
+    // SAFETY: the caller's contract.
+    match (stored(ev), unsafe { text(feature, feature_len) }) {
+        (Ok(e), Ok(f)) => e.has_feature(f),
+        _ => false,
+    }
+}
+
+/// The `index`-th feature in effect, each once (UTF-8, not NUL-terminated,
+/// pointing into the license). Returns `LICET_E_NOT_GRANTED` past the last.
+///
+/// # Safety
+/// As `licet_evaluation_count`; the outputs writable or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_feature_at(
+    ev: *const LicetEvaluation,
+    index: usize,
+    name: *mut *const c_char,
+    name_len: *mut usize,
+) -> i32 {
+    let e = match stored(ev) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    let found = e
+        .in_use()
+        .flat_map(|i| e.features_of(i).iter().map(move |f| (i, f)))
+        .filter(|(i, f)| e.feature_source(f) == Some(*i))
+        .nth(index);
+    match found {
+        Some((_, f)) => {
+            set(name, f.as_ptr().cast::<c_char>());
+            set(name_len, f.len());
+            LICET_OK
+        }
+        None => LICET_E_NOT_GRANTED,
+    }
+}
+
+/// True when `role` (e.g. `concierge`) may use `feature`: the feature is in
+/// effect, or a license in use grants it to the role.
+///
+/// # Safety
+/// As `licet_evaluation_count`; the texts valid for their lengths.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_role_has_feature(
+    ev: *const LicetEvaluation,
+    role: *const c_char,
+    role_len: usize,
+    feature: *const c_char,
+    feature_len: usize,
+) -> bool {
+    // SAFETY: the caller's contract.
+    let texts = unsafe { (text(role, role_len), text(feature, feature_len)) };
+    match (stored(ev), texts) {
+        (Ok(e), (Ok(r), Ok(f))) => e.has_feature(f) || e.role_has_feature(r, f),
+        _ => false,
+    }
+}
+
+/// The `index`-th feature granted to `role` by the licenses in use (beyond
+/// the features everyone has), each once. Returns `LICET_E_NOT_GRANTED`
+/// past the last.
+///
+/// # Safety
+/// As `licet_evaluation_count`; `role` valid for `role_len` bytes; the
+/// outputs writable or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_role_grant_at(
+    ev: *const LicetEvaluation,
+    role: *const c_char,
+    role_len: usize,
+    index: usize,
+    name: *mut *const c_char,
+    name_len: *mut usize,
+) -> i32 {
+    let e = match stored(ev) {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    // SAFETY: the caller's contract.
+    let role = match unsafe { text(role, role_len) } {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let found = e
+        .in_use()
+        .flat_map(|i| e.role_grants_of(i, role).iter().map(move |f| (i, f)))
+        .filter(|(i, f)| e.role_feature_source(role, f) == Some(*i))
+        .nth(index);
+    match found {
+        Some((_, f)) => {
+            set(name, f.as_ptr().cast::<c_char>());
+            set(name_len, f.len());
+            LICET_OK
+        }
+        None => LICET_E_NOT_GRANTED,
+    }
+}
+
+/// When the entitlement next changes (the earliest end among the licenses
+/// in use) into `at`, UNIX seconds. Returns false when nothing in use ends.
+///
+/// # Safety
+/// As `licet_evaluation_count`; `at` writable or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_next_change(
+    ev: *const LicetEvaluation,
+    at: *mut u64,
+) -> bool {
+    match stored(ev).ok().and_then(|e| e.next_change()) {
+        Some((t, _)) => {
+            set(at, t);
+            true
+        }
+        None => false,
+    }
+}
+
+/// True when the next change falls inside its license's reminder window:
+/// time to warn the administrator.
+///
+/// # Safety
+/// As `licet_evaluation_count`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_warning(ev: *const LicetEvaluation) -> bool {
+    stored(ev).is_ok_and(|e| e.warning())
+}
+
+/// The time floor to persist after this evaluation (0 when `ev` is not
+/// filled).
+///
+/// # Safety
+/// As `licet_evaluation_count`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_floor(ev: *const LicetEvaluation) -> u64 {
+    stored(ev).map_or(0, |e| e.floor())
+}
+
+/// Decodes a license in text armor (`-----BEGIN LICET LICENSE-----`) into
+/// `out` (`out_cap` bytes; `LICET_MAX_LICENSE_BYTES` always suffices) and
+/// sets `out_len`. Binary input is copied unchanged.
+///
+/// # Safety
+/// `input` valid for `input_len` bytes, `out` for writes of `out_cap` bytes
+/// and not overlapping `input`; `out_len` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_dearmor(
+    input: *const u8,
+    input_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> i32 {
+    set(out_len, 0);
+    // SAFETY: the caller's contract.
+    let input = match unsafe { bytes(input, input_len) } {
+        Ok(i) => i,
+        Err(c) => return c,
+    };
+    if out.is_null() || out_len.is_null() {
+        return LICET_E_NULL_ARGUMENT;
+    }
+    if isize::try_from(out_cap).is_err() {
+        return LICET_E_INVALID_ARGUMENT;
+    }
+    // SAFETY: non-null and writable for `out_cap` bytes by contract.
+    let out = unsafe { core::slice::from_raw_parts_mut(out, out_cap) };
+    let decoded = if licet_verifier::format::armor::is_armored(input) {
+        let mut buf = [0u8; LICET_MAX_LICENSE_BYTES];
+        match licet_verifier::dearmor(input, &mut buf) {
+            Ok(d) => copy(d, out),
+            Err(e) => Err(code(&e)),
+        }
+    } else {
+        copy(input, out)
+    };
+    match decoded {
+        Ok(n) => {
+            set(out_len, n);
+            LICET_OK
+        }
+        Err(c) => c,
+    }
+}
+
+fn copy(from: &[u8], to: &mut [u8]) -> Result<usize, i32> {
+    let dst = to.get_mut(..from.len()).ok_or(LICET_E_BUFFER_TOO_SMALL)?;
+    dst.copy_from_slice(from);
+    Ok(from.len())
+}
+
+const NAMES: [(&core::ffi::CStr, &core::ffi::CStr); 27] = [
+    (c"ok", c"valid"),
+    (c"decode", c"not a well-formed licet license file"),
+    (c"no_trusted_roots", c"no trusted root key was given"),
+    (
+        c"invalid_root_key",
+        c"a trusted root key is not a valid Ed25519 public key",
+    ),
+    (
+        c"unknown_root",
+        c"signed by a root key this device does not trust",
+    ),
+    (c"root_has_parent", c"the root link names a parent"),
+    (
+        c"kid_mismatch",
+        c"a link's key id is not the key its parent delegates to",
+    ),
+    (
+        c"invalid_delegated_key",
+        c"a link delegates to an unusable key",
+    ),
+    (
+        c"bad_signature",
+        c"a signature does not verify: the file was changed or forged",
+    ),
+    (
+        c"parent_cannot_delegate",
+        c"a link hangs under a license that may not mint",
+    ),
+    (c"wrong_parent", c"a link names another parent license"),
+    (
+        c"issuer_mismatch",
+        c"a link's issuer is not its parent's group",
+    ),
+    (
+        c"outside_namespace",
+        c"a link is for a group outside its issuer's subtree",
+    ),
+    (c"not_yet_valid", c"not valid yet: check the device clock"),
+    (c"expired", c"the license has expired"),
+    (
+        c"window_widened",
+        c"a link's validity reaches outside its parent's",
+    ),
+    (
+        c"depth_exceeded",
+        c"a link goes deeper than its parent allows",
+    ),
+    (c"tier_raised", c"a link raises the tier above its parent's"),
+    (c"kind_widened", c"a link under an add-on is not an add-on"),
+    (
+        c"quota_raised",
+        c"a link grants more of a quota than its parent",
+    ),
+    (
+        c"feature_not_granted",
+        c"a link grants a feature its parent does not",
+    ),
+    (
+        c"role_grant_not_allowed",
+        c"a link grants a role a feature its parent does not",
+    ),
+    (
+        c"devices_widened",
+        c"a link adds devices its parent is not bound to",
+    ),
+    (
+        c"wrong_group",
+        c"the license is for another group: licenses cannot move",
+    ),
+    (
+        c"device_not_bound",
+        c"the license is bound to other devices",
+    ),
+    (
+        c"clock_rollback",
+        c"the device clock is behind the last license seen: set the clock",
+    ),
+    (
+        c"too_many_licenses",
+        c"more licenses than one evaluation holds",
+    ),
+];
+
+const ARG_NAMES: [(&core::ffi::CStr, &core::ffi::CStr); 5] = [
+    (c"null_argument", c"a required pointer is NULL"),
+    (
+        c"invalid_argument",
+        c"an argument is out of range, not UTF-8 or not a valid group id",
+    ),
+    (c"buffer_too_small", c"the output buffer is too small"),
+    (
+        c"not_evaluated",
+        c"the evaluation was not filled by licet_evaluate",
+    ),
+    (c"not_granted", c"not granted by the licenses in use"),
+];
+
+fn names(code: i32) -> Option<(&'static core::ffi::CStr, &'static core::ffi::CStr)> {
+    let table = |t: &'static [(&'static core::ffi::CStr, &'static core::ffi::CStr)], i: i32| {
+        usize::try_from(i).ok().and_then(|i| t.get(i)).copied()
+    };
+    if code >= LICET_E_NULL_ARGUMENT {
+        table(&ARG_NAMES, code - LICET_E_NULL_ARGUMENT)
+    } else {
+        table(&NAMES, code)
+    }
+}
+
+/// A short, stable, machine-readable name for `code` (`"bad_signature"`),
+/// NUL-terminated and static; `"unknown"` for a code licet never returns.
+#[unsafe(no_mangle)]
+pub extern "C" fn licet_error_name(code: i32) -> *const c_char {
+    names(code).map_or(c"unknown", |n| n.0).as_ptr()
+}
+
+/// A one-line English message for `code`, NUL-terminated and static.
+#[unsafe(no_mangle)]
+pub extern "C" fn licet_error_message(code: i32) -> *const c_char {
+    names(code).map_or(c"unknown error code", |n| n.1).as_ptr()
+}
+
+#[cfg(all(target_os = "none", feature = "panic-handler", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    // Unreachable: the verifier's lints deny every panicking construct.
+    loop {
+        core::hint::spin_loop();
+    }
+}

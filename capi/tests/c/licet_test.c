@@ -1,0 +1,270 @@
+/*
+ * The C ABI from C: licenses minted by `licet` (scripts/mint-fixtures.sh)
+ * checked through licet.h. Run by capi/tests/c/run.sh.
+ *
+ *   licet_test FIXTURES_DIR
+ */
+#include "licet.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+static int checks;
+
+#define CHECK(cond, ...)                                                       \
+  do {                                                                         \
+    checks++;                                                                  \
+    if (!(cond)) {                                                             \
+      failures++;                                                              \
+      fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);          \
+      fprintf(stderr, __VA_ARGS__);                                            \
+      fprintf(stderr, "\n");                                                   \
+    }                                                                          \
+  } while (0)
+
+#define CHECK_CODE(got, want)                                                  \
+  CHECK((got) == (want), "got %d (%s), want %d (%s)", (int)(got),              \
+        licet_error_name(got), (int)(want), licet_error_name(want))
+
+typedef struct {
+  uint8_t data[LICET_MAX_LICENSE_BYTES * 2];
+  size_t len;
+} file_t;
+
+static const char *dir;
+
+static void read_file(const char *name, file_t *f) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    fprintf(stderr, "error: cannot open %s\nhint: run scripts/mint-fixtures.sh first\n", path);
+    exit(2);
+  }
+  f->len = fread(f->data, 1, sizeof f->data, fp);
+  fclose(fp);
+}
+
+static void read_line(const char *name, char *buf, size_t cap) {
+  file_t f;
+  read_file(name, &f);
+  size_t n = f.len < cap - 1 ? f.len : cap - 1;
+  memcpy(buf, f.data, n);
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
+  buf[n] = 0;
+}
+
+static LicetDevice device_at(const char *group, uint64_t now) {
+  LicetDevice d = {group, strlen(group), NULL, 0, now};
+  return d;
+}
+
+static int equals(const char *p, size_t n, const char *s) {
+  return p != NULL && n == strlen(s) && memcmp(p, s, n) == 0;
+}
+
+#define DAY UINT64_C(86400)
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: licet_test FIXTURES_DIR\n");
+    return 2;
+  }
+  dir = argv[1];
+
+  char hex[80], group[256], now_text[32];
+  read_line("root.hex", hex, sizeof hex);
+  read_line("group", group, sizeof group);
+  read_line("now", now_text, sizeof now_text);
+  uint64_t now = strtoull(now_text, NULL, 10);
+  uint8_t root[32];
+  for (int i = 0; i < 32; i++) {
+    unsigned b;
+    if (sscanf(hex + 2 * i, "%2x", &b) != 1) {
+      fprintf(stderr, "error: bad root.hex\n");
+      return 2;
+    }
+    root[i] = (uint8_t)b;
+  }
+
+  static file_t chain3, plus, basic, addon, armored;
+  read_file("chain3.lic", &chain3);
+  read_file("plus.lic", &plus);
+  read_file("basic.lic", &basic);
+  read_file("addon.lic", &addon);
+  read_file("armored.txt", &armored);
+  LicetDevice here = device_at(group, now);
+  size_t link = 0;
+
+  /* A valid chain. */
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &here, NULL, 0, NULL, &link), LICET_OK);
+  CHECK(link == LICET_NO_LINK, "failed_link %zu", link);
+
+  /* Tampered: one bit of the last link's signature. */
+  static file_t tampered;
+  tampered = chain3;
+  tampered.data[tampered.len - 10] ^= 0x01;
+  CHECK_CODE(licet_verify(root, 1, tampered.data, tampered.len, &here, NULL, 0, NULL, &link),
+             LICET_E_BAD_SIGNATURE);
+  CHECK(link == 2, "tampered: failed link %zu, want 2", link);
+  /* Tampered in a claim of the first link (its payload sits early in the file). */
+  tampered = chain3;
+  tampered.data[40] ^= 0x20;
+  CHECK(licet_verify(root, 1, tampered.data, tampered.len, &here, NULL, 0, NULL, &link) != LICET_OK,
+        "a changed first link was accepted");
+
+  /* Wrong group: a panel in another building cannot use it. */
+  LicetDevice elsewhere = device_at("acme/dist-7/dealer-3/complex-12/bldg-9", now);
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &elsewhere, NULL, 0, NULL, &link),
+             LICET_E_WRONG_GROUP);
+  /* Nor a panel of the parent group (licenses narrow downwards only). */
+  LicetDevice above = device_at("acme/dist-7/dealer-3", now);
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &above, NULL, 0, NULL, &link),
+             LICET_E_WRONG_GROUP);
+
+  /* Expired: chain3 ends after 365 days. */
+  LicetDevice later = device_at(group, now + 400 * DAY);
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &later, NULL, 0, NULL, &link),
+             LICET_E_EXPIRED);
+  CHECK(link == 2, "expired: failed link %zu, want 2", link);
+
+  /* Wrong trust root. */
+  uint8_t other_root[32];
+  memcpy(other_root, root, 32);
+  other_root[0] ^= 1;
+  int rc = licet_verify(other_root, 1, chain3.data, chain3.len, &here, NULL, 0, NULL, &link);
+  CHECK(rc == LICET_E_UNKNOWN_ROOT || rc == LICET_E_INVALID_ROOT_KEY, "wrong root: %s", licet_error_name(rc));
+
+  /* Verify once: the second check hits the cache and changes nothing; a
+     tampered chain is still rejected with a warm cache. */
+  uint8_t cache[16 * LICET_CACHE_ENTRY_BYTES];
+  memset(cache, 0, sizeof cache);
+  bool modified = false;
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &here, cache, 16, &modified, &link), LICET_OK);
+  CHECK(modified, "first cached check must fill the cache");
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &here, cache, 16, &modified, &link), LICET_OK);
+  CHECK(!modified, "second cached check must not change the cache");
+  tampered = chain3;
+  tampered.data[tampered.len - 10] ^= 0x01;
+  CHECK_CODE(licet_verify(root, 1, tampered.data, tampered.len, &here, cache, 16, &modified, &link),
+             LICET_E_BAD_SIGNATURE);
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &later, cache, 16, &modified, &link),
+             LICET_E_EXPIRED);
+
+  /* Basic fallback: Plus (20 days left) + Basic + an add-on. */
+  LicetInput set[3] = {{plus.data, plus.len}, {basic.data, basic.len}, {addon.data, addon.len}};
+  LicetEvaluation ev;
+  uint64_t value = 0, at = 0;
+  CHECK_CODE(licet_evaluate(root, 1, set, 3, &here, 0, NULL, 0, NULL, &ev), LICET_OK);
+  CHECK(licet_evaluation_count(&ev) == 3, "count");
+  CHECK(licet_evaluation_base(&ev) == 0, "base %d, want Plus (0)", licet_evaluation_base(&ev));
+  CHECK(licet_evaluation_tier(&ev) == 3, "tier %u, want plus", licet_evaluation_tier(&ev));
+  CHECK_CODE(licet_evaluation_quota(&ev, "sip_numbers", 11, &value), LICET_OK);
+  CHECK(value == 10, "sip_numbers %" PRIu64 ", want 10", value);
+  CHECK_CODE(licet_evaluation_quota(&ev, "app_installs", 12, &value), LICET_OK);
+  CHECK(value == 14, "app_installs %" PRIu64 ", want 10 + 4 from the add-on", value);
+  CHECK(licet_evaluation_has_feature(&ev, "remote_open", 11), "Plus grants remote_open");
+  CHECK(licet_evaluation_has_feature(&ev, "intercom_api", 12), "the add-on grants intercom_api");
+  CHECK(licet_evaluation_role_has_feature(&ev, "concierge", 9, "door_log", 8), "concierge door_log");
+  CHECK(!licet_evaluation_role_has_feature(&ev, "concierge", 9, "guest_passes", 12), "not granted here");
+  CHECK(licet_evaluation_next_change(&ev, &at), "Plus ends");
+  CHECK(at > now + 19 * DAY && at <= now + 20 * DAY + 60, "next change %" PRIu64, at);
+  CHECK(licet_evaluation_warning(&ev), "20 days left is inside the 30-day reminder");
+  CHECK(licet_evaluation_floor(&ev) >= now - 600, "floor is the newest iat");
+  /* Enumerations: each quota and feature once. */
+  const char *name = NULL;
+  size_t name_len = 0;
+  int quotas = 0, features = 0, saw_sip = 0;
+  while (licet_evaluation_quota_at(&ev, (size_t)quotas, &name, &name_len, &value) == LICET_OK) {
+    if (equals(name, name_len, "sip_numbers")) saw_sip = (value == 10);
+    quotas++;
+  }
+  CHECK(quotas == 3 && saw_sip, "%d quotas", quotas);
+  while (licet_evaluation_feature_at(&ev, (size_t)features, &name, &name_len) == LICET_OK) features++;
+  CHECK(features == 4, "%d features, want video door_api remote_open intercom_api", features);
+  CHECK_CODE(licet_evaluation_role_grant_at(&ev, "concierge", 9, 0, &name, &name_len), LICET_OK);
+  CHECK(equals(name, name_len, "door_log"), "concierge grant");
+
+  /* 21 days later Plus has expired: Basic takes over, the add-on still adds. */
+  LicetDevice three_weeks = device_at(group, now + 21 * DAY);
+  CHECK_CODE(licet_evaluate(root, 1, set, 3, &three_weeks, licet_evaluation_floor(&ev), NULL, 0, NULL, &ev),
+             LICET_OK);
+  CHECK_CODE(licet_evaluation_status(&ev, 0, &link), LICET_E_EXPIRED);
+  CHECK_CODE(licet_evaluation_status(&ev, 1, &link), LICET_OK);
+  CHECK(licet_evaluation_base(&ev) == 1, "base %d, want Basic (1)", licet_evaluation_base(&ev));
+  CHECK(licet_evaluation_tier(&ev) == 1, "tier %u, want basic", licet_evaluation_tier(&ev));
+  CHECK_CODE(licet_evaluation_quota(&ev, "sip_numbers", 11, &value), LICET_OK);
+  CHECK(value == 2, "sip_numbers %" PRIu64 ", want Basic's 2", value);
+  CHECK_CODE(licet_evaluation_quota(&ev, "app_installs", 12, &value), LICET_OK);
+  CHECK(value == 6, "app_installs %" PRIu64 ", want 2 + 4", value);
+  CHECK_CODE(licet_evaluation_quota(&ev, "integrations", 12, &value), LICET_OK);
+  CHECK(value == 0, "integrations %" PRIu64, value);
+  CHECK_CODE(licet_evaluation_quota(&ev, "door_codes", 10, &value), LICET_E_NOT_GRANTED);
+  CHECK(!licet_evaluation_has_feature(&ev, "remote_open", 11), "Basic has no remote_open");
+  CHECK(licet_evaluation_has_feature(&ev, "video", 5), "Basic has video");
+  CHECK(!licet_evaluation_next_change(&ev, &at), "nothing in use ends");
+  CHECK(!licet_evaluation_warning(&ev), "no warning");
+
+  /* The same evaluation through a verify-once cache. */
+  memset(cache, 0, sizeof cache);
+  CHECK_CODE(licet_evaluate(root, 1, set, 3, &here, 0, cache, 16, &modified, &ev), LICET_OK);
+  CHECK(modified && licet_evaluation_base(&ev) == 0, "cached evaluation");
+  CHECK_CODE(licet_evaluate(root, 1, set, 3, &here, 0, cache, 16, &modified, &ev), LICET_OK);
+  CHECK(!modified && licet_evaluation_tier(&ev) == 3, "warm cached evaluation");
+
+  /* Clock rollback: far behind the floor. */
+  CHECK_CODE(licet_evaluate(root, 1, set, 3, &here, now + 10 * DAY, NULL, 0, NULL, &ev),
+             LICET_E_CLOCK_ROLLBACK);
+  CHECK_CODE(licet_evaluation_base(&ev), -1);
+
+  /* Arguments. */
+  CHECK_CODE(licet_verify(root, 1, NULL, 10, &here, NULL, 0, NULL, NULL), LICET_E_NULL_ARGUMENT);
+  CHECK_CODE(licet_verify(NULL, 1, chain3.data, chain3.len, &here, NULL, 0, NULL, NULL), LICET_E_NULL_ARGUMENT);
+  CHECK_CODE(licet_verify(root, 0, chain3.data, chain3.len, &here, NULL, 0, NULL, NULL), LICET_E_NO_TRUSTED_ROOTS);
+  CHECK_CODE(licet_verify(root, 5, chain3.data, chain3.len, &here, NULL, 0, NULL, NULL), LICET_E_INVALID_ARGUMENT);
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, NULL, NULL, 0, NULL, NULL), LICET_E_NULL_ARGUMENT);
+  LicetDevice bad_group = device_at("Not A Group//", now);
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &bad_group, NULL, 0, NULL, NULL),
+             LICET_E_INVALID_ARGUMENT);
+  LicetDevice not_utf8 = device_at("acme/\xff", now);
+  CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &not_utf8, NULL, 0, NULL, NULL),
+             LICET_E_INVALID_ARGUMENT);
+  CHECK_CODE(licet_verify(root, 1, chain3.data, 7, &here, NULL, 0, NULL, NULL), LICET_E_DECODE);
+  LicetInput nine[9];
+  for (int i = 0; i < 9; i++) nine[i] = set[0];
+  CHECK_CODE(licet_evaluate(root, 1, nine, 9, &here, 0, NULL, 0, NULL, &ev), LICET_E_TOO_MANY_LICENSES);
+  CHECK_CODE(licet_evaluate(root, 1, set, 3, &here, 0, NULL, 0, NULL, NULL), LICET_E_NULL_ARGUMENT);
+  LicetEvaluation blank;
+  memset(&blank, 0, sizeof blank);
+  CHECK_CODE(licet_evaluation_quota(&blank, "sip_numbers", 11, &value), LICET_E_NOT_EVALUATED);
+  CHECK_CODE(licet_evaluation_quota(NULL, "sip_numbers", 11, &value), LICET_E_NULL_ARGUMENT);
+  CHECK(licet_evaluation_count(&blank) == 0 && !licet_evaluation_warning(NULL), "blank evaluation");
+  CHECK_CODE(licet_evaluation_status(&ev, 0, NULL), LICET_E_NOT_EVALUATED);
+
+  /* The text armor. */
+  static uint8_t decoded[LICET_MAX_LICENSE_BYTES];
+  size_t decoded_len = 0;
+  CHECK_CODE(licet_dearmor(armored.data, armored.len, decoded, sizeof decoded, &decoded_len), LICET_OK);
+  CHECK(decoded_len > 0 && decoded_len < armored.len, "dearmored %zu bytes", decoded_len);
+  CHECK_CODE(licet_verify(root, 1, decoded, decoded_len, &here, NULL, 0, NULL, &link), LICET_OK);
+  CHECK_CODE(licet_dearmor(armored.data, armored.len, decoded, 10, &decoded_len), LICET_E_BUFFER_TOO_SMALL);
+  CHECK_CODE(licet_dearmor(chain3.data, chain3.len, decoded, sizeof decoded, &decoded_len), LICET_OK);
+  CHECK(decoded_len == chain3.len && memcmp(decoded, chain3.data, chain3.len) == 0, "binary passes through");
+  armored.data[armored.len / 2] = '!';
+  CHECK_CODE(licet_dearmor(armored.data, armored.len, decoded, sizeof decoded, &decoded_len), LICET_E_DECODE);
+
+  /* Names and messages: static, distinct, defined for every code. */
+  CHECK(strcmp(licet_error_name(LICET_E_BAD_SIGNATURE), "bad_signature") == 0, "name");
+  CHECK(strcmp(licet_error_name(LICET_E_NOT_GRANTED), "not_granted") == 0, "name");
+  CHECK(strcmp(licet_error_name(-5), "unknown") == 0 && strcmp(licet_error_name(27), "unknown") == 0, "unknown");
+  for (int c = 0; c <= LICET_E_TOO_MANY_LICENSES; c++)
+    for (int d = c + 1; d <= LICET_E_TOO_MANY_LICENSES; d++)
+      CHECK(strcmp(licet_error_name(c), licet_error_name(d)) != 0, "codes %d and %d share a name", c, d);
+  CHECK(strlen(licet_error_message(LICET_E_WRONG_GROUP)) > 10, "message");
+
+  printf("licet C ABI: %d checks, %d failed\n", checks, failures);
+  return failures == 0 ? 0 : 1;
+}
