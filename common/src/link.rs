@@ -177,6 +177,15 @@ impl<'a> Link<'a> {
     pub fn sig_structure<'b>(&self, buf: &'b mut [u8]) -> Result<&'b [u8], SigStructureTooLarge> {
         write_sig_structure(self.protected, self.payload, buf)
     }
+
+    /// Feeds the same Sig_structure to `sink` piece by piece, without a
+    /// buffer (the verifier hashes it as it goes).
+    pub fn sig_structure_chunks(
+        &self,
+        sink: impl FnMut(&[u8]),
+    ) -> Result<(), SigStructureTooLarge> {
+        sig_structure_chunks(self.protected, self.payload, sink)
+    }
 }
 
 /// The buffer given to [`Link::sig_structure`] is too small.
@@ -194,13 +203,50 @@ pub fn write_sig_structure<'b>(
     buf: &'b mut [u8],
 ) -> Result<&'b [u8], SigStructureTooLarge> {
     let mut w = SliceWriter { buf, len: 0 };
-    w.put(&[0x84, 0x6a])?;
-    w.put(SIG_CONTEXT_SIGN1.as_bytes())?;
-    w.bstr(protected)?;
-    w.put(&[0x40])?;
-    w.bstr(payload)?;
+    let mut written = Ok(());
+    sig_structure_chunks(protected, payload, |chunk| {
+        if written.is_ok() {
+            written = w.put(chunk);
+        }
+    })?;
+    written?;
     let SliceWriter { buf, len } = w;
     buf.get(..len).ok_or(SigStructureTooLarge)
+}
+
+/// Feeds `["Signature1", protected, h'', payload]` (RFC 9052 §4.4) to `sink`
+/// in pieces: the one definition of the bytes a link's signature covers.
+pub fn sig_structure_chunks(
+    protected: &[u8],
+    payload: &[u8],
+    mut sink: impl FnMut(&[u8]),
+) -> Result<(), SigStructureTooLarge> {
+    let (protected_head, protected_head_len) = bstr_head(protected.len())?;
+    let (payload_head, payload_head_len) = bstr_head(payload.len())?;
+    sink(&[0x84, 0x6a]);
+    sink(SIG_CONTEXT_SIGN1.as_bytes());
+    sink(protected_head.get(..protected_head_len).unwrap_or_default());
+    sink(protected);
+    sink(&[0x40]);
+    sink(payload_head.get(..payload_head_len).unwrap_or_default());
+    sink(payload);
+    Ok(())
+}
+
+/// The CBOR head of a byte string of `n` bytes (major type 2), up to 65535.
+fn bstr_head(n: usize) -> Result<([u8; 3], usize), SigStructureTooLarge> {
+    if let Ok(small) = u8::try_from(n)
+        && small < 24
+    {
+        Ok(([0x40 | small, 0, 0], 1))
+    } else if let Ok(n) = u8::try_from(n) {
+        Ok(([0x58, n, 0], 2))
+    } else if let Ok(n) = u16::try_from(n) {
+        let [hi, lo] = n.to_be_bytes();
+        Ok(([0x59, hi, lo], 3))
+    } else {
+        Err(SigStructureTooLarge)
+    }
 }
 
 struct SliceWriter<'b> {
@@ -220,21 +266,6 @@ impl SliceWriter<'_> {
             .copy_from_slice(bytes);
         self.len = end;
         Ok(())
-    }
-
-    fn bstr(&mut self, bytes: &[u8]) -> Result<(), SigStructureTooLarge> {
-        let n = bytes.len();
-        if n < 24 {
-            self.put(&[0x40 | u8::try_from(n).map_err(|_| SigStructureTooLarge)?])?;
-        } else if let Ok(n) = u8::try_from(n) {
-            self.put(&[0x58, n])?;
-        } else if let Ok(n) = u16::try_from(n) {
-            let [hi, lo] = n.to_be_bytes();
-            self.put(&[0x59, hi, lo])?;
-        } else {
-            return Err(SigStructureTooLarge);
-        }
-        self.put(bytes)
     }
 }
 

@@ -113,15 +113,18 @@ impl<'c> VerifyCache<'c> {
     }
 }
 
-/// The cache entry for `signature` by `key` over `msg` (a Sig_structure).
-pub(crate) fn entry(key: &[u8; 32], signature: &[u8; 64], msg: &[u8]) -> [u8; CACHE_ENTRY_BYTES] {
-    Sha256::new()
+/// The cache entry for `signature` by `key` over a Sig_structure fed in
+/// pieces by `message` (`None` when it could not produce it).
+pub(crate) fn entry(
+    key: &[u8; 32],
+    signature: &[u8; 64],
+    message: impl FnOnce(&mut dyn FnMut(&[u8])) -> bool,
+) -> Option<[u8; CACHE_ENTRY_BYTES]> {
+    let mut h = Sha256::new()
         .chain_update(DOMAIN)
         .chain_update(key)
-        .chain_update(signature)
-        .chain_update(msg)
-        .finalize()
-        .into()
+        .chain_update(signature);
+    message(&mut |chunk| h.update(chunk)).then(|| h.finalize().into())
 }
 
 #[cfg(test)]
@@ -177,9 +180,16 @@ mod tests {
 
     #[test]
     fn entry_binds_key_signature_and_message() {
-        let e = entry(&[1; 32], &[2; 64], b"m");
-        assert_ne!(e, entry(&[3; 32], &[2; 64], b"m"));
-        assert_ne!(e, entry(&[1; 32], &[4; 64], b"m"));
-        assert_ne!(e, entry(&[1; 32], &[2; 64], b"n"));
+        let e = |k: u8, s: u8, m: &'static [u8]| {
+            entry(&[k; 32], &[s; 64], |sink| {
+                sink(m);
+                true
+            })
+            .unwrap()
+        };
+        assert_ne!(e(1, 2, b"m"), e(3, 2, b"m"));
+        assert_ne!(e(1, 2, b"m"), e(1, 4, b"m"));
+        assert_ne!(e(1, 2, b"m"), e(1, 2, b"n"));
+        assert_eq!(e(1, 2, b"m"), e(1, 2, b"m"));
     }
 }

@@ -81,11 +81,12 @@ pub use evaluate::{
 pub use licet_common::{self as format, DecodeError, Group, Kind, Quota, QuotaName, Tier};
 pub use verified::{DEFAULT_REMIND_SECONDS, VerifiedLicense};
 
+use curve25519_dalek::edwards::CompressedEdwardsY;
 use ed25519_dalek::{Signature, VerifyingKey};
 use licet_common::claims::Names;
 use licet_common::kid::{KID_LEN, kid};
 use licet_common::limits::MAX_LICENSE_BYTES;
-use licet_common::link::{Link, MAX_SIG_STRUCTURE_BYTES};
+use licet_common::link::Link;
 use licet_common::{Container, armor};
 
 /// A trusted root key: an Ed25519 public key and its key id.
@@ -223,51 +224,64 @@ impl<'a> UnverifiedLicense<'a> {
         self,
         roots: &[TrustedRoot],
         device: &Device<'a>,
-        mut cache: Option<&mut VerifyCache<'_>>,
+        cache: Option<&mut VerifyCache<'_>>,
     ) -> Result<VerifiedLicense<'a>, Error<'a>> {
-        if roots.is_empty() {
-            return Err(Error::NoTrustedRoots);
-        }
-        let mut parent: Option<&Link<'a>> = None;
-        for (i, link) in self.container.links().enumerate() {
-            let entry = match cache.as_deref_mut() {
-                None => {
-                    check_signature(i, link, parent, roots)?;
-                    None
-                }
-                Some(cache) => Some(check_signature_cached(i, link, parent, roots, cache)?),
-            };
-            check_chain(i, link, parent)?;
-            if let Err(e) = check_time(i, link, device.now) {
-                // Outside its validity: verify it in full when it is next seen.
-                if let (Some(cache), Some(entry)) = (cache.as_deref_mut(), entry) {
-                    cache.remove(&entry);
-                }
-                return Err(e);
-            }
-            if parent.is_some() {
-                check_narrowing(&self.container, i, link)?;
-            }
-            parent = Some(link);
-        }
-        let leaf = self.container.leaf().ok_or(Error::Decode(DecodeError::new(
-            0,
-            licet_common::DecodeErrorKind::Missing { what: "links" },
-        )))?;
-        if !leaf.claims.sub.contains(&device.group) {
-            return Err(Error::WrongGroup {
-                licensed: leaf.claims.sub,
-                device: device.group,
-            });
-        }
-        if let Some(devices) = nearest(&self.container, self.container.len(), |c| c.devices) {
-            match device.device_id {
-                Some(id) if devices.contains(id) => {}
-                _ => return Err(Error::DeviceNotBound),
-            }
-        }
-        Ok(VerifiedLicense::new(self.container, leaf.claims))
+        let leaf = check_for_device(&self.container, roots, device, cache)?;
+        Ok(VerifiedLicense::new(self.container, leaf))
     }
+}
+
+/// Every check of [`UnverifiedLicense::verify`], on a borrowed container
+/// (no copy of it on the stack while signatures are checked); returns the
+/// leaf's claims.
+fn check_for_device<'a>(
+    container: &Container<'a>,
+    roots: &[TrustedRoot],
+    device: &Device<'a>,
+    mut cache: Option<&mut VerifyCache<'_>>,
+) -> Result<licet_common::Claims<'a>, Error<'a>> {
+    if roots.is_empty() {
+        return Err(Error::NoTrustedRoots);
+    }
+    let mut parent: Option<&Link<'a>> = None;
+    for (i, link) in container.links().enumerate() {
+        let entry = match cache.as_deref_mut() {
+            None => {
+                check_signature(i, link, parent, roots)?;
+                None
+            }
+            Some(cache) => Some(check_signature_cached(i, link, parent, roots, cache)?),
+        };
+        check_chain(i, link, parent)?;
+        if let Err(e) = check_time(i, link, device.now) {
+            // Outside its validity: verify it in full when it is next seen.
+            if let (Some(cache), Some(entry)) = (cache.as_deref_mut(), entry) {
+                cache.remove(&entry);
+            }
+            return Err(e);
+        }
+        if parent.is_some() {
+            check_narrowing(container, i, link)?;
+        }
+        parent = Some(link);
+    }
+    let leaf = container.leaf().ok_or(Error::Decode(DecodeError::new(
+        0,
+        licet_common::DecodeErrorKind::Missing { what: "links" },
+    )))?;
+    if !leaf.claims.sub.contains(&device.group) {
+        return Err(Error::WrongGroup {
+            licensed: leaf.claims.sub,
+            device: device.group,
+        });
+    }
+    if let Some(devices) = nearest(container, container.len(), |c| c.devices) {
+        match device.device_id {
+            Some(id) if devices.contains(id) => {}
+            _ => return Err(Error::DeviceNotBound),
+        }
+    }
+    Ok(leaf.claims)
 }
 
 /// Decodes and verifies a binary license in one step.
@@ -276,7 +290,13 @@ pub fn verify<'a>(
     roots: &[TrustedRoot],
     device: &Device<'a>,
 ) -> Result<VerifiedLicense<'a>, Error<'a>> {
-    UnverifiedLicense::parse(bytes)?.verify(roots, device)
+    // Checked in place, then copied once into the result: one decoded
+    // container on this frame, not two (`?` on the decode result would move
+    // it into a second local).
+    let decoded = Container::decode(bytes);
+    let container = decoded.as_ref().map_err(|e| Error::Decode(*e))?;
+    let leaf = check_for_device(container, roots, device, None)?;
+    Ok(VerifiedLicense::new(*container, leaf))
 }
 
 /// [`verify`] with a [`VerifyCache`]: see [`UnverifiedLicense::verify_cached`].
@@ -286,7 +306,10 @@ pub fn verify_cached<'a>(
     device: &Device<'a>,
     cache: &mut VerifyCache<'_>,
 ) -> Result<VerifiedLicense<'a>, Error<'a>> {
-    UnverifiedLicense::parse(bytes)?.verify_cached(roots, device, cache)
+    let decoded = Container::decode(bytes);
+    let container = decoded.as_ref().map_err(|e| Error::Decode(*e))?;
+    let leaf = check_for_device(container, roots, device, Some(cache))?;
+    Ok(VerifiedLicense::new(*container, leaf))
 }
 
 /// Checks everything about a chain that does not depend on the device or
@@ -320,11 +343,9 @@ pub fn check_signature<'a>(
     roots: &[TrustedRoot],
 ) -> Result<(), Error<'a>> {
     let key = signer_key(i, link, parent, roots)?;
-    let mut buf = [0u8; MAX_SIG_STRUCTURE_BYTES];
-    let msg = link
-        .sig_structure(&mut buf)
-        .map_err(|_| Error::BadSignature { link: i })?;
-    if ed25519_verify(&key, msg, link.signature) {
+    if ed25519_verify(&key, link.signature, |sink| {
+        link.sig_structure_chunks(sink).is_ok()
+    }) {
         Ok(())
     } else {
         Err(Error::BadSignature { link: i })
@@ -341,15 +362,16 @@ fn check_signature_cached<'a>(
     cache: &mut VerifyCache<'_>,
 ) -> Result<[u8; CACHE_ENTRY_BYTES], Error<'a>> {
     let key = signer_key(i, link, parent, roots)?;
-    let mut buf = [0u8; MAX_SIG_STRUCTURE_BYTES];
-    let msg = link
-        .sig_structure(&mut buf)
-        .map_err(|_| Error::BadSignature { link: i })?;
-    let entry = cache::entry(key.as_bytes(), link.signature, msg);
+    let entry = cache::entry(key.as_bytes(), link.signature, |sink| {
+        link.sig_structure_chunks(sink).is_ok()
+    })
+    .ok_or(Error::BadSignature { link: i })?;
     if cache.contains(&entry) {
         return Ok(entry);
     }
-    if ed25519_verify(&key, msg, link.signature) {
+    if ed25519_verify(&key, link.signature, |sink| {
+        link.sig_structure_chunks(sink).is_ok()
+    }) {
         cache.insert(entry);
         Ok(entry)
     } else {
@@ -397,11 +419,37 @@ fn signer_key<'a>(
     })
 }
 
-/// The one Ed25519 check of the crate: `verify_strict` (see the crate docs
-/// for why strict).
-fn ed25519_verify(key: &VerifyingKey, msg: &[u8], signature: &[u8; 64]) -> bool {
-    key.verify_strict(msg, &Signature::from_bytes(signature))
-        .is_ok()
+/// The one Ed25519 check of the crate, with `verify_strict`'s rules (see
+/// the crate docs for why strict) over a message fed in pieces by
+/// `message`, which returns false if it could not produce it.
+///
+/// ed25519-dalek's `verify_strict` needs the message in one slice; its
+/// `verify_stream` hashes it in pieces but skips two of the strict checks.
+/// This is `verify_strict` with the message streamed: `S` must be canonical
+/// (both parse the signature the same way), `R` must decode and not be of
+/// small order (checked here exactly as `verify_strict` does), `A` must not
+/// be of small order (every key reaching here was checked when decoded:
+/// [`TrustedRoot::from_bytes`], [`signer_key`], [`verify_signature`]), and
+/// the recomputed `R` must equal the signature's. The Wycheproof, RFC 8032,
+/// CCTV and speccheck vectors run through this function
+/// ([`verify_signature`]).
+fn ed25519_verify(
+    key: &VerifyingKey,
+    signature: &[u8; 64],
+    message: impl FnOnce(&mut dyn FnMut(&[u8])) -> bool,
+) -> bool {
+    let signature = Signature::from_bytes(signature);
+    match CompressedEdwardsY(*signature.r_bytes()).decompress() {
+        Some(r) if !r.is_small_order() => {}
+        _ => return false,
+    }
+    let Ok(mut stream) = key.verify_stream(&signature) else {
+        return false;
+    };
+    if !message(&mut |chunk| stream.update(chunk)) {
+        return false;
+    }
+    stream.finalize_and_verify().is_ok()
 }
 
 /// Checks an Ed25519 signature from raw bytes exactly as license links are
@@ -410,7 +458,10 @@ fn ed25519_verify(key: &VerifyingKey, msg: &[u8], signature: &[u8; 64]) -> bool 
 /// RFC 8032) and for the footprint floor measurement.
 pub fn verify_signature(public_key: &[u8; 32], msg: &[u8], signature: &[u8; 64]) -> bool {
     match VerifyingKey::from_bytes(public_key) {
-        Ok(key) if !key.is_weak() => ed25519_verify(&key, msg, signature),
+        Ok(key) if !key.is_weak() => ed25519_verify(&key, signature, |sink| {
+            sink(msg);
+            true
+        }),
         _ => false,
     }
 }
