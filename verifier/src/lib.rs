@@ -354,6 +354,7 @@ pub fn check_signature<'a>(
 
 /// [`check_signature`] through a verify-once cache; returns the link's
 /// cache entry.
+#[inline(never)]
 fn check_signature_cached<'a>(
     i: usize,
     link: &Link<'a>,
@@ -538,6 +539,7 @@ fn nearest<'a, T>(
 
 /// Checks that link `i` (not the root) only narrows what the links above
 /// grant; the first violation is the error.
+#[inline(never)]
 pub fn check_narrowing<'a>(
     container: &Container<'a>,
     i: usize,
