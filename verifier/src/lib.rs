@@ -342,7 +342,7 @@ pub fn check_signature<'a>(
     parent: Option<&Link<'a>>,
     roots: &[TrustedRoot],
 ) -> Result<(), Error<'a>> {
-    let key = signer_key(i, link, parent, roots)?;
+    let key = signer(i, link, parent, roots)?.decode()?;
     if ed25519_verify(&key, link.signature, |sink| {
         link.sig_structure_chunks(sink).is_ok()
     }) {
@@ -362,14 +362,17 @@ fn check_signature_cached<'a>(
     roots: &[TrustedRoot],
     cache: &mut VerifyCache<'_>,
 ) -> Result<[u8; CACHE_ENTRY_BYTES], Error<'a>> {
-    let key = signer_key(i, link, parent, roots)?;
-    let entry = cache::entry(key.as_bytes(), link.signature, |sink| {
+    let signer = signer(i, link, parent, roots)?;
+    let entry = cache::entry(signer.bytes(), link.signature, |sink| {
         link.sig_structure_chunks(sink).is_ok()
     })
     .ok_or(Error::BadSignature { link: i })?;
+    // A hit stands for this key having verified these bytes: the key need
+    // not even be decoded again.
     if cache.contains(&entry) {
         return Ok(entry);
     }
+    let key = signer.decode()?;
     if ed25519_verify(&key, link.signature, |sink| {
         link.sig_structure_chunks(sink).is_ok()
     }) {
@@ -380,22 +383,49 @@ fn check_signature_cached<'a>(
     }
 }
 
-/// The key that must have signed link `i`: a trusted root chosen by `kid`
-/// for the root link, the key the parent delegates to for any other.
-fn signer_key<'a>(
+/// The key that must have signed a link, found but not yet decoded.
+enum Signer<'r, 'a> {
+    /// A trusted root (decoded and checked when it was made).
+    Root(&'r VerifyingKey),
+    /// The key the parent (link `parent`) delegates to, as its bytes.
+    Delegated { key: &'a [u8; 32], parent: usize },
+}
+
+impl<'a> Signer<'_, 'a> {
+    fn bytes(&self) -> &[u8; 32] {
+        match self {
+            Self::Root(key) => key.as_bytes(),
+            Self::Delegated { key, .. } => key,
+        }
+    }
+
+    /// The key, decoded; a delegated key that does not decode or is of
+    /// small order is the parent's fault.
+    fn decode(&self) -> Result<VerifyingKey, Error<'a>> {
+        match *self {
+            Self::Root(key) => Ok(*key),
+            Self::Delegated { key, parent } => match VerifyingKey::from_bytes(key) {
+                Ok(k) if !k.is_weak() => Ok(k),
+                _ => Err(Error::InvalidDelegatedKey { link: parent }),
+            },
+        }
+    }
+}
+
+/// Who must have signed link `i`: a trusted root chosen by `kid` for the
+/// root link, the key the parent delegates to for any other.
+fn signer<'r, 'a>(
     i: usize,
     link: &Link<'a>,
     parent: Option<&Link<'a>>,
-    roots: &[TrustedRoot],
-) -> Result<VerifyingKey, Error<'a>> {
-    Ok(match parent {
-        None => {
-            roots
-                .iter()
-                .find(|r| &r.kid == link.kid)
-                .ok_or(Error::UnknownRoot { kid: *link.kid })?
-                .key
-        }
+    roots: &'r [TrustedRoot],
+) -> Result<Signer<'r, 'a>, Error<'a>> {
+    match parent {
+        None => roots
+            .iter()
+            .find(|r| &r.kid == link.kid)
+            .map(|r| Signer::Root(&r.key))
+            .ok_or(Error::UnknownRoot { kid: *link.kid }),
         Some(parent) => {
             let cnf = parent
                 .claims
@@ -409,15 +439,12 @@ fn signer_key<'a>(
                     found: *link.kid,
                 });
             }
-            let parent_index = i.saturating_sub(1);
-            let key = VerifyingKey::from_bytes(cnf)
-                .map_err(|_| Error::InvalidDelegatedKey { link: parent_index })?;
-            if key.is_weak() {
-                return Err(Error::InvalidDelegatedKey { link: parent_index });
-            }
-            key
+            Ok(Signer::Delegated {
+                key: cnf,
+                parent: i.saturating_sub(1),
+            })
         }
-    })
+    }
 }
 
 /// The one Ed25519 check of the crate, with `verify_strict`'s rules (see
@@ -430,7 +457,7 @@ fn signer_key<'a>(
 /// (both parse the signature the same way), `R` must decode and not be of
 /// small order (checked here exactly as `verify_strict` does), `A` must not
 /// be of small order (every key reaching here was checked when decoded:
-/// [`TrustedRoot::from_bytes`], [`signer_key`], [`verify_signature`]), and
+/// [`TrustedRoot::from_bytes`], `Signer::decode`, [`verify_signature`]), and
 /// the recomputed `R` must equal the signature's. The Wycheproof, RFC 8032,
 /// CCTV and speccheck vectors run through this function
 /// ([`verify_signature`]).
