@@ -55,7 +55,7 @@ for profile in release release-o3; do
   else
     heap="none"
   fi
-  out=$(timeout 600 "$qemu" -M mps2-an386 -nographic -monitor none -serial null \
+  out=$(timeout 120 "$qemu" -M mps2-an386 -nographic -monitor none -serial null \
     -semihosting-config enable=on,target=native -icount shift=0 -kernel "$(elf "$profile" measure)")
   grep -q '^RESULT ok$' <<<"$out" || { echo "$out" >&2; echo "error: measure firmware failed" >&2; exit 1; }
   first=1

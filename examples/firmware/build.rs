@@ -4,9 +4,15 @@ use std::{env, fs, path::PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-env-changed=LICET_FIXTURES");
-    println!("cargo:rerun-if-changed=memory.x");
+    // Cortex-M3 builds run on QEMU's lm3s6965evb, Cortex-M4 ones on mps2-an386.
+    let memory = if env::var("TARGET").unwrap_or_default().starts_with("thumbv7m-") {
+        "memory-lm3s6965.x"
+    } else {
+        "memory-mps2-an386.x"
+    };
+    println!("cargo:rerun-if-changed={memory}");
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap());
-    fs::copy("memory.x", out.join("memory.x")).unwrap();
+    fs::copy(memory, out.join("memory.x")).unwrap();
     println!("cargo:rustc-link-search={}", out.display());
 
     let Some(dir) = env::var_os("LICET_FIXTURES").map(PathBuf::from) else {

@@ -23,7 +23,7 @@
 //! small status for each; effective values are read back from the licenses'
 //! bytes (decoding again, never re-checking signatures) when asked for.
 
-use crate::{Device, Error, TrustedRoot, VerifiedLicense, VerifyCache, verify, verify_cached};
+use crate::{Device, Error, TrustedRoot, VerifiedLicense, VerifyCache, verify_status};
 use licet_common::claims::Names;
 use licet_common::{Container, Kind, Quota, QuotaName, Tier};
 
@@ -132,24 +132,10 @@ fn evaluate_with<'a>(
         floor,
     };
     for (i, bytes) in licenses.iter().enumerate() {
-        let verified = match cache.as_deref_mut() {
-            Some(cache) => verify_cached(bytes, roots, device, cache),
-            None => verify(bytes, roots, device),
-        };
-        let status = match verified {
-            Ok(l) => {
-                e.floor = e.floor.max(l.issued_at());
-                LicenseStatus::Valid {
-                    tier: l.tier(),
-                    kind: l.kind(),
-                    not_before: l.not_before(),
-                    not_after: l.not_after(),
-                    issued_at: l.issued_at(),
-                    remind: l.remind_seconds(),
-                }
-            }
-            Err(err) => LicenseStatus::Rejected(err),
-        };
+        let status = verify_status(bytes, roots, device, cache.as_deref_mut());
+        if let LicenseStatus::Valid { issued_at, .. } = status {
+            e.floor = e.floor.max(issued_at);
+        }
         if let (Some(slot), Some(input)) = (e.status.get_mut(i), e.inputs.get_mut(i)) {
             *slot = Some(status);
             *input = bytes;

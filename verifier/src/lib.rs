@@ -299,6 +299,33 @@ pub fn verify<'a>(
     Ok(VerifiedLicense::new(*container, leaf))
 }
 
+/// What [`evaluate`] needs of one license: [`verify`] without building a
+/// [`VerifiedLicense`] in the caller's frame (1.5 KiB less stack on 32-bit).
+fn verify_status<'a>(
+    bytes: &'a [u8],
+    roots: &[TrustedRoot],
+    device: &Device<'a>,
+    cache: Option<&mut VerifyCache<'_>>,
+) -> LicenseStatus<'a> {
+    let decoded = Container::decode(bytes);
+    let container = match decoded.as_ref() {
+        Ok(c) => c,
+        Err(e) => return LicenseStatus::Rejected(Error::Decode(*e)),
+    };
+    match check_for_device(container, roots, device, cache) {
+        Ok(leaf) => LicenseStatus::Valid {
+            tier: leaf.tier,
+            kind: leaf.kind,
+            not_before: leaf.nbf,
+            not_after: leaf.exp,
+            issued_at: leaf.iat,
+            remind: nearest(container, container.len(), |c| c.remind)
+                .unwrap_or(DEFAULT_REMIND_SECONDS),
+        },
+        Err(e) => LicenseStatus::Rejected(e),
+    }
+}
+
 /// [`verify`] with a [`VerifyCache`]: see [`UnverifiedLicense::verify_cached`].
 pub fn verify_cached<'a>(
     bytes: &'a [u8],

@@ -1,4 +1,5 @@
-//! Example panel firmware for a Cortex-M4 (QEMU `mps2-an386`): verifies
+//! Example panel firmware for a Cortex-M4 (QEMU `mps2-an386`; a Cortex-M3
+//! build runs on `lm3s6965evb`): verifies
 //! license chains that `licet` minted when the firmware was built, and
 //! prints what it found over semihosting.
 //!
@@ -187,7 +188,7 @@ static mut TAMPERED: [u8; 2048] = [0; 2048];
 #[entry]
 fn main() -> ! {
     use fixtures::*;
-    hprintln!("licet firmware on a Cortex-M4: panel in {}", GROUP);
+    hprintln!("licet firmware: panel in {}", GROUP);
     let mut e = Expect { failures: 0 };
     let now = black_box(NOW);
 
