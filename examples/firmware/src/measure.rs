@@ -170,12 +170,14 @@ pub fn run(failures: &mut u32) {
     cp.SYST.enable_counter();
 
     hprintln!(
-        "MEASURE sizes link={} container={} claims={} verified={} evaluation={}",
+        "MEASURE sizes link={} container={} claims={} verified={} evaluation={} error={} decode_error={}",
         core::mem::size_of::<licet_verifier::format::Link<'static>>(),
         core::mem::size_of::<licet_verifier::format::Container<'static>>(),
         core::mem::size_of::<licet_verifier::format::Claims<'static>>(),
         core::mem::size_of::<licet_verifier::VerifiedLicense<'static>>(),
         core::mem::size_of::<licet_verifier::Evaluation<'static>>(),
+        core::mem::size_of::<licet_verifier::Error<'static>>(),
+        core::mem::size_of::<licet_verifier::DecodeError>(),
     );
     // The counter reads 0 until its first tick loads the reload value.
     while SYST::get_current() == 0 {}
