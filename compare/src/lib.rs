@@ -150,9 +150,9 @@ pub mod licet {
     pub struct Prepared {
         /// The license file (binary).
         pub bytes: Vec<u8>,
-        /// The trusted root's public key, raw: decoded in each verification,
-        /// as the floor decodes its key.
-        pub root: [u8; 32],
+        /// The trusted root, decoded once (a device does it at boot; Biscuit
+        /// and coset get their root key decoded the same way).
+        pub roots: [TrustedRoot; 1],
         /// Time.
         pub now: u64,
         /// Sig_structure sizes of each link (for the floor).
@@ -218,7 +218,7 @@ pub mod licet {
             })
             .collect();
         Prepared {
-            root: key(1).verifying_key().to_bytes(),
+            roots: [TrustedRoot::from_bytes(&key(1).verifying_key().to_bytes()).unwrap()],
             bytes,
             now,
             sig_structure_bytes,
@@ -227,13 +227,10 @@ pub mod licet {
 
     /// Verifies and checks tier, feature and quota.
     pub fn verify(p: &Prepared) -> bool {
-        let (Ok(root), Ok(device)) = (
-            TrustedRoot::from_bytes(&p.root),
-            Device::new(DEVICE_GROUP, p.now),
-        ) else {
+        let Ok(device) = Device::new(DEVICE_GROUP, p.now) else {
             return false;
         };
-        match licet_verifier::verify(&p.bytes, &[root], &device) {
+        match licet_verifier::verify(&p.bytes, &p.roots, &device) {
             Ok(l) => {
                 l.tier() == Tier::Plus
                     && l.has_feature("video")
@@ -249,8 +246,8 @@ pub mod licet {
     pub struct Set {
         /// The files.
         pub files: Vec<Vec<u8>>,
-        /// The trusted root's public key, raw.
-        pub root: [u8; 32],
+        /// The trusted root, decoded once.
+        pub roots: [TrustedRoot; 1],
         /// Time.
         pub now: u64,
     }
@@ -264,21 +261,18 @@ pub mod licet {
                 mint(n, now, Tier::Basic, Kind::License, 0x72),
                 mint(n, now, Tier::Plus, Kind::AddOn, 0x73),
             ],
-            root: key(1).verifying_key().to_bytes(),
+            roots: [TrustedRoot::from_bytes(&key(1).verifying_key().to_bytes()).unwrap()],
             now,
         }
     }
 
     /// Evaluates the set and checks the same things.
     pub fn evaluate(s: &Set) -> bool {
-        let (Ok(root), Ok(device)) = (
-            TrustedRoot::from_bytes(&s.root),
-            Device::new(DEVICE_GROUP, s.now),
-        ) else {
+        let Ok(device) = Device::new(DEVICE_GROUP, s.now) else {
             return false;
         };
         let files: [&[u8]; 3] = [&s.files[0], &s.files[1], &s.files[2]];
-        match licet_verifier::evaluate(&[root], &files, &device) {
+        match licet_verifier::evaluate(&s.roots, &files, &device) {
             Ok(e) => {
                 e.tier() == Some(Tier::Plus)
                     && e.has_feature("video")
@@ -302,8 +296,8 @@ pub mod cose {
     pub struct Prepared {
         /// The license file (licet's bytes).
         pub bytes: Vec<u8>,
-        /// Root public key, raw.
-        pub root: [u8; 32],
+        /// Root public key, decoded once.
+        pub root: VerifyingKey,
         /// Time.
         pub now: u64,
     }
@@ -313,7 +307,7 @@ pub mod cose {
         let now = now();
         Prepared {
             bytes: super::licet::mint(n, now, Tier::Plus, Kind::License, 0x77),
-            root: key(1).verifying_key().to_bytes(),
+            root: key(1).verifying_key(),
             now,
         }
     }
@@ -410,7 +404,7 @@ pub mod cose {
         let outer = file.as_array()?;
         let links = outer.get(1)?.as_array()?;
         let now = i64::try_from(p.now).ok()?;
-        let mut key = VerifyingKey::from_bytes(&p.root).ok()?;
+        let mut key = p.root;
         let mut prev: Option<Link> = None;
         for link in links {
             // Each link sits in the container as a tagged COSE_Sign1 item.
