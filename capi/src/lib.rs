@@ -163,6 +163,16 @@ const _: () = assert!(LICET_MAX_LICENSES == licet_verifier::MAX_LICENSES);
 const _: () = assert!(LICET_CACHE_ENTRY_BYTES == CACHE_ENTRY_BYTES);
 const _: () = assert!(LICET_MAX_LICENSE_BYTES == licet_verifier::format::limits::MAX_LICENSE_BYTES);
 
+/// The value of a `Result<T, i32>`, or return its code from the function.
+macro_rules! try_code {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(code) => return code,
+        }
+    };
+}
+
 fn code(e: &Error<'_>) -> i32 {
     i32::from(e.number())
 }
@@ -312,10 +322,7 @@ pub unsafe extern "C" fn licet_verify(
             ))
         })()
     };
-    let ((roots, n), license, device, mut cache) = match inputs {
-        Ok(v) => v,
-        Err(c) => return c,
-    };
+    let ((roots, n), license, device, mut cache) = try_code!(inputs);
     let roots = roots.get(..n).unwrap_or(&[]);
     let result = match cache.as_mut() {
         Some(c) => licet_verifier::verify_cached(license, roots, &device, c),
@@ -394,10 +401,7 @@ pub unsafe extern "C" fn licet_evaluate(
             ))
         })()
     };
-    let ((roots, n), files, device, mut cache) = match inputs {
-        Ok(v) => v,
-        Err(c) => return c,
-    };
+    let ((roots, n), files, device, mut cache) = try_code!(inputs);
     let roots = roots.get(..n).unwrap_or(&[]);
     let files = files.get(..count).unwrap_or(&[]);
     let result = match cache.as_mut() {
@@ -462,10 +466,7 @@ pub unsafe extern "C" fn licet_evaluation_status(
     failed_link: *mut usize,
 ) -> i32 {
     set(failed_link, LICET_NO_LINK);
-    let e = match stored(ev) {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
+    let e = try_code!(stored(ev));
     match e.status(index) {
         None => LICET_E_INVALID_ARGUMENT,
         Some(LicenseStatus::Valid { .. }) => LICET_OK,
@@ -504,6 +505,19 @@ pub unsafe extern "C" fn licet_evaluation_tier(ev: *const LicetEvaluation) -> u8
     }
 }
 
+/// Hands `found` (text inside a license or static) to C as pointer and
+/// length, or says it is not granted.
+fn name_out(found: Option<&str>, name: *mut *const c_char, name_len: *mut usize) -> i32 {
+    match found {
+        Some(f) => {
+            set(name, f.as_ptr().cast::<c_char>());
+            set(name_len, f.len());
+            LICET_OK
+        }
+        None => LICET_E_NOT_GRANTED,
+    }
+}
+
 fn quota_value(q: Quota) -> u64 {
     match q {
         Quota::Count(n) => u64::from(n),
@@ -525,15 +539,9 @@ pub unsafe extern "C" fn licet_evaluation_quota(
     name_len: usize,
     value: *mut u64,
 ) -> i32 {
-    let e = match stored(ev) {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
+    let e = try_code!(stored(ev));
     // SAFETY: the caller's contract.
-    let name = match unsafe { text(name, name_len) } {
-        Ok(n) => n,
-        Err(c) => return c,
-    };
+    let name = try_code!(unsafe { text(name, name_len) });
     match e.quota(QuotaName::from_name(name)) {
         Some(q) => {
             set(value, quota_value(q));
@@ -557,10 +565,7 @@ pub unsafe extern "C" fn licet_evaluation_quota_at(
     name_len: *mut usize,
     value: *mut u64,
 ) -> i32 {
-    let e = match stored(ev) {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
+    let e = try_code!(stored(ev));
     match e.quotas().nth(index) {
         Some((n, q)) => {
             let n = n.as_str();
@@ -602,23 +607,13 @@ pub unsafe extern "C" fn licet_evaluation_feature_at(
     name: *mut *const c_char,
     name_len: *mut usize,
 ) -> i32 {
-    let e = match stored(ev) {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
+    let e = try_code!(stored(ev));
     let found = e
         .in_use()
         .flat_map(|i| e.features_of(i).iter().map(move |f| (i, f)))
         .filter(|(i, f)| e.feature_source(f) == Some(*i))
         .nth(index);
-    match found {
-        Some((_, f)) => {
-            set(name, f.as_ptr().cast::<c_char>());
-            set(name_len, f.len());
-            LICET_OK
-        }
-        None => LICET_E_NOT_GRANTED,
-    }
+    name_out(found.map(|(_, f)| f), name, name_len)
 }
 
 /// True when `role` (e.g. `concierge`) may use `feature`: the feature is in
@@ -658,28 +653,15 @@ pub unsafe extern "C" fn licet_evaluation_role_grant_at(
     name: *mut *const c_char,
     name_len: *mut usize,
 ) -> i32 {
-    let e = match stored(ev) {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
+    let e = try_code!(stored(ev));
     // SAFETY: the caller's contract.
-    let role = match unsafe { text(role, role_len) } {
-        Ok(r) => r,
-        Err(c) => return c,
-    };
+    let role = try_code!(unsafe { text(role, role_len) });
     let found = e
         .in_use()
         .flat_map(|i| e.role_grants_of(i, role).iter().map(move |f| (i, f)))
         .filter(|(i, f)| e.role_feature_source(role, f) == Some(*i))
         .nth(index);
-    match found {
-        Some((_, f)) => {
-            set(name, f.as_ptr().cast::<c_char>());
-            set(name_len, f.len());
-            LICET_OK
-        }
-        None => LICET_E_NOT_GRANTED,
-    }
+    name_out(found.map(|(_, f)| f), name, name_len)
 }
 
 /// When the entitlement next changes (the earliest end among the licenses
@@ -738,10 +720,7 @@ pub unsafe extern "C" fn licet_dearmor(
 ) -> i32 {
     set(out_len, 0);
     // SAFETY: the caller's contract.
-    let input = match unsafe { bytes(input, input_len) } {
-        Ok(i) => i,
-        Err(c) => return c,
-    };
+    let input = try_code!(unsafe { bytes(input, input_len) });
     if out.is_null() || out_len.is_null() {
         return LICET_E_NULL_ARGUMENT;
     }

@@ -216,33 +216,28 @@ impl<'b> Cursor<'b> {
 
     /// Reads a definite-length byte string of at most `max` bytes.
     pub fn bytes(&mut self, max: usize, what: &'static str) -> Result<&'b [u8], DecodeError> {
-        let pos = self.pos;
-        let head = self.peek_head()?;
-        if head.major != MAJOR_BYTES {
-            return Err(self.err(DecodeErrorKind::UnexpectedType {
-                expected: "byte string",
-            }));
-        }
-        let n = check_len(head.arg, max)
-            .map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
-        self.pos = self.pos.saturating_add(head.len);
-        self.take(n, pos)
+        self.string(MAJOR_BYTES, "byte string", max, what)
     }
 
     /// Reads a definite-length UTF-8 text string of at most `max` bytes.
     pub fn text(&mut self, max: usize, what: &'static str) -> Result<&'b str, DecodeError> {
         let pos = self.pos;
-        let head = self.peek_head()?;
-        if head.major != MAJOR_TEXT {
-            return Err(self.err(DecodeErrorKind::UnexpectedType {
-                expected: "text string",
-            }));
-        }
-        let n = check_len(head.arg, max)
-            .map_err(|limit| self.err(DecodeErrorKind::TooLarge { what, limit }))?;
-        self.pos = self.pos.saturating_add(head.len);
-        let bytes = self.take(n, pos)?;
+        let bytes = self.string(MAJOR_TEXT, "text string", max, what)?;
         core::str::from_utf8(bytes).map_err(|_| self.err_at(pos, DecodeErrorKind::Malformed))
+    }
+
+    /// Reads a byte or text string's head and content, refusing a length
+    /// over `max` before reading it.
+    fn string(
+        &mut self,
+        major: u8,
+        expected: &'static str,
+        max: usize,
+        what: &'static str,
+    ) -> Result<&'b [u8], DecodeError> {
+        let pos = self.pos;
+        let n = self.container_head(major, expected, max, what)?;
+        self.take(n, pos)
     }
 
     /// Reads the head of a definite-length array of at most `max` elements.
