@@ -5,7 +5,10 @@ use std::{env, fs, path::PathBuf};
 fn main() {
     println!("cargo:rerun-if-env-changed=LICET_FIXTURES");
     // Cortex-M3 builds run on QEMU's lm3s6965evb, Cortex-M4 ones on mps2-an386.
-    let memory = if env::var("TARGET").unwrap_or_default().starts_with("thumbv7m-") {
+    let memory = if env::var("TARGET")
+        .unwrap_or_default()
+        .starts_with("thumbv7m-")
+    {
         "memory-lm3s6965.x"
     } else {
         "memory-mps2-an386.x"
