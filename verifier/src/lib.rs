@@ -290,13 +290,30 @@ pub fn verify<'a>(
     roots: &[TrustedRoot],
     device: &Device<'a>,
 ) -> Result<VerifiedLicense<'a>, Error<'a>> {
-    // Checked in place, then copied once into the result: one decoded
-    // container on this frame, not two (`?` on the decode result would move
-    // it into a second local).
+    verify_bytes(bytes, roots, device, None)
+}
+
+/// [`verify`] and [`verify_cached`]: decoded, checked in place, then copied
+/// once into the result: one decoded container on the stack, not two (`?`
+/// on the decode result would move it into a second local). Inlined so each
+/// public function keeps a single frame (docs/FOOTPRINT.md).
+#[inline(always)]
+fn verify_bytes<'a>(
+    bytes: &'a [u8],
+    roots: &[TrustedRoot],
+    device: &Device<'a>,
+    cache: Option<&mut VerifyCache<'_>>,
+) -> Result<VerifiedLicense<'a>, Error<'a>> {
     let decoded = Container::decode(bytes);
     let container = decoded.as_ref().map_err(|e| Error::Decode(*e))?;
-    let leaf = check_for_device(container, roots, device, None)?;
+    let leaf = check_for_device(container, roots, device, cache)?;
     Ok(VerifiedLicense::new(*container, leaf))
+}
+
+/// A license's reminder window: the nearest link that states one, else
+/// [`DEFAULT_REMIND_SECONDS`].
+fn remind_seconds(container: &Container<'_>) -> u64 {
+    nearest(container, container.len(), |c| c.remind).unwrap_or(DEFAULT_REMIND_SECONDS)
 }
 
 /// What [`evaluate`] needs of one license: [`verify`] without building a
@@ -319,8 +336,7 @@ fn verify_status<'a>(
             not_before: leaf.nbf,
             not_after: leaf.exp,
             issued_at: leaf.iat,
-            remind: nearest(container, container.len(), |c| c.remind)
-                .unwrap_or(DEFAULT_REMIND_SECONDS),
+            remind: remind_seconds(container),
         },
         Err(e) => LicenseStatus::Rejected(e),
     }
@@ -333,10 +349,7 @@ pub fn verify_cached<'a>(
     device: &Device<'a>,
     cache: &mut VerifyCache<'_>,
 ) -> Result<VerifiedLicense<'a>, Error<'a>> {
-    let decoded = Container::decode(bytes);
-    let container = decoded.as_ref().map_err(|e| Error::Decode(*e))?;
-    let leaf = check_for_device(container, roots, device, Some(cache))?;
-    Ok(VerifiedLicense::new(*container, leaf))
+    verify_bytes(bytes, roots, device, Some(cache))
 }
 
 /// Checks everything about a chain that does not depend on the device or

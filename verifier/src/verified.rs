@@ -74,7 +74,7 @@ impl<'a> VerifiedLicense<'a> {
 
     /// Reminder window before expiry, in seconds (default 30 days).
     pub fn remind_seconds(&self) -> u64 {
-        self.nearest(|c| c.remind).unwrap_or(DEFAULT_REMIND_SECONDS)
+        crate::remind_seconds(&self.container)
     }
 
     /// The effective value of a quota; `None` when not granted.
