@@ -883,3 +883,165 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
         core::hint::spin_loop();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use core::ffi::CStr;
+    use licet_verifier::format::{DecodeError, DecodeErrorKind, Group};
+
+    fn name(code: i32) -> &'static str {
+        // SAFETY: licet_error_name returns a static NUL-terminated string.
+        unsafe { CStr::from_ptr(licet_error_name(code)) }
+            .to_str()
+            .unwrap()
+    }
+
+    /// The header's numbers and names are the verifier's: a variant added or
+    /// renumbered there cannot drift from licet.h unnoticed.
+    #[test]
+    fn codes_and_names_match_the_verifier() {
+        let g = Group::parse("acme/x").unwrap();
+        let errors = [
+            (
+                Error::Decode(DecodeError::new(0, DecodeErrorKind::Truncated)),
+                LICET_E_DECODE,
+            ),
+            (Error::NoTrustedRoots, LICET_E_NO_TRUSTED_ROOTS),
+            (Error::InvalidRootKey, LICET_E_INVALID_ROOT_KEY),
+            (Error::UnknownRoot { kid: [0; 8] }, LICET_E_UNKNOWN_ROOT),
+            (Error::RootHasParent, LICET_E_ROOT_HAS_PARENT),
+            (
+                Error::KidMismatch {
+                    link: 1,
+                    expected: [0; 8],
+                    found: [1; 8],
+                },
+                LICET_E_KID_MISMATCH,
+            ),
+            (
+                Error::InvalidDelegatedKey { link: 0 },
+                LICET_E_INVALID_DELEGATED_KEY,
+            ),
+            (Error::BadSignature { link: 0 }, LICET_E_BAD_SIGNATURE),
+            (
+                Error::ParentCannotDelegate { link: 1 },
+                LICET_E_PARENT_CANNOT_DELEGATE,
+            ),
+            (Error::WrongParent { link: 1 }, LICET_E_WRONG_PARENT),
+            (
+                Error::IssuerMismatch {
+                    link: 1,
+                    expected: g,
+                    found: g,
+                },
+                LICET_E_ISSUER_MISMATCH,
+            ),
+            (
+                Error::OutsideNamespace {
+                    link: 1,
+                    issuer: g,
+                    subject: g,
+                },
+                LICET_E_OUTSIDE_NAMESPACE,
+            ),
+            (
+                Error::NotYetValid {
+                    link: 0,
+                    now: 0,
+                    not_before: 1,
+                },
+                LICET_E_NOT_YET_VALID,
+            ),
+            (
+                Error::Expired {
+                    link: 0,
+                    now: 1,
+                    not_after: 0,
+                },
+                LICET_E_EXPIRED,
+            ),
+            (
+                Error::WindowWidened {
+                    link: 1,
+                    window: (0, None),
+                    parent: (0, Some(1)),
+                },
+                LICET_E_WINDOW_WIDENED,
+            ),
+            (
+                Error::DepthExceeded {
+                    link: 1,
+                    parent: 0,
+                    depth: 0,
+                },
+                LICET_E_DEPTH_EXCEEDED,
+            ),
+            (
+                Error::TierRaised {
+                    link: 1,
+                    parent: Tier::Basic,
+                    tier: Tier::Plus,
+                },
+                LICET_E_TIER_RAISED,
+            ),
+            (Error::KindWidened { link: 1 }, LICET_E_KIND_WIDENED),
+            (
+                Error::QuotaRaised {
+                    link: 1,
+                    name: QuotaName::from_name("x"),
+                    parent: None,
+                    requested: Quota::Count(1),
+                },
+                LICET_E_QUOTA_RAISED,
+            ),
+            (
+                Error::FeatureNotGranted {
+                    link: 1,
+                    feature: "f",
+                },
+                LICET_E_FEATURE_NOT_GRANTED,
+            ),
+            (
+                Error::RoleGrantNotAllowed {
+                    link: 1,
+                    role: "r",
+                    feature: "f",
+                },
+                LICET_E_ROLE_GRANT_NOT_ALLOWED,
+            ),
+            (
+                Error::DevicesWidened {
+                    link: 1,
+                    device: "d",
+                },
+                LICET_E_DEVICES_WIDENED,
+            ),
+            (
+                Error::WrongGroup {
+                    licensed: g,
+                    device: g,
+                },
+                LICET_E_WRONG_GROUP,
+            ),
+            (Error::DeviceNotBound, LICET_E_DEVICE_NOT_BOUND),
+            (
+                Error::ClockRollback { now: 0, floor: 1 },
+                LICET_E_CLOCK_ROLLBACK,
+            ),
+            (
+                Error::TooManyLicenses { given: 9, limit: 8 },
+                LICET_E_TOO_MANY_LICENSES,
+            ),
+        ];
+        assert_eq!(errors.len(), NAMES.len() - 1, "one entry per variant");
+        for (e, constant) in errors {
+            assert_eq!(code(&e), constant, "{}", e.code());
+            assert_eq!(name(constant), e.code());
+        }
+        assert_eq!(name(LICET_OK), "ok");
+        assert_eq!(name(LICET_E_NOT_GRANTED), "not_granted");
+        assert_eq!(name(99), "unknown");
+    }
+}
