@@ -101,6 +101,24 @@
 // More licenses than an evaluation holds.
 #define LICET_E_TOO_MANY_LICENSES 26
 
+// The license delegates: it lets its holder mint, it does not license panels.
+#define LICET_E_DELEGATION_LICENSE 27
+
+// A link's minting time is before its parent's or after its end.
+#define LICET_E_ISSUED_OUTSIDE_WINDOW 28
+
+// A link says it was minted more than a day after the device's time.
+#define LICET_E_ISSUED_IN_FUTURE 29
+
+// The same license twice in one evaluation; the copy counts for nothing.
+#define LICET_E_DUPLICATE_LICENSE 30
+
+// Two different licenses with one serial in one evaluation; neither is used.
+#define LICET_E_SERIAL_CONFLICT 31
+
+// What the license grants does not fit beside the licenses in effect.
+#define LICET_E_EVALUATION_FULL 32
+
 // A required pointer is null.
 #define LICET_E_NULL_ARGUMENT 100
 
@@ -134,7 +152,19 @@
 #define LICET_UNLIMITED UINT64_MAX
 
 // Size of `LicetEvaluation` in 64-bit words.
-#define LICET_EVALUATION_WORDS 96
+#define LICET_EVALUATION_WORDS 640
+
+// Most quotas in a `LicetBuiltin`.
+#define LICET_MAX_BUILTIN_QUOTAS 16
+
+// Most features in a `LicetBuiltin`.
+#define LICET_MAX_BUILTIN_FEATURES 32
+
+// Most roles in a `LicetBuiltin`.
+#define LICET_MAX_BUILTIN_ROLES 8
+
+// Most grants per role in a `LicetBuiltin`.
+#define LICET_MAX_BUILTIN_GRANTS 16
 
 // The device a license is checked for. Text is UTF-8, not NUL-terminated.
 typedef struct LicetDevice {
@@ -158,10 +188,53 @@ typedef struct LicetInput {
   size_t len;
 } LicetInput;
 
+// A name (UTF-8, not NUL-terminated).
+typedef struct LicetName {
+  // The bytes.
+  const char *name;
+  // Their length.
+  size_t len;
+} LicetName;
+
+// One quota of the built-in Basic entitlement.
+typedef struct LicetBuiltinQuota {
+  // The quota's name, e.g. `sip_numbers`.
+  struct LicetName name;
+  // Its value; `LICET_UNLIMITED` for no limit.
+  uint64_t value;
+} LicetBuiltinQuota;
+
+// One role of the built-in Basic entitlement and the features granted to it.
+typedef struct LicetBuiltinRole {
+  // The role, e.g. `concierge`.
+  struct LicetName role;
+  // Its grants (at most `LICET_MAX_BUILTIN_GRANTS`).
+  const struct LicetName *grants;
+  // How many.
+  size_t grant_count;
+} LicetBuiltinRole;
+
+// The Basic entitlement the firmware carries as constants: in effect
+// whenever no license is (no file, expired files, broken files).
+typedef struct LicetBuiltin {
+  // Quotas (at most `LICET_MAX_BUILTIN_QUOTAS`).
+  const struct LicetBuiltinQuota *quotas;
+  // How many.
+  size_t quota_count;
+  // Features everyone in the group may use (at most `LICET_MAX_BUILTIN_FEATURES`).
+  const struct LicetName *features;
+  // How many.
+  size_t feature_count;
+  // Role grants (at most `LICET_MAX_BUILTIN_ROLES`).
+  const struct LicetBuiltinRole *roles;
+  // How many.
+  size_t role_count;
+} LicetBuiltin;
+
 // Caller-owned storage for an evaluation. Opaque: read it with the
-// `licet_evaluation_*` functions. It refers to the license buffers and the
-// group text given to `licet_evaluate`: keep those valid and unchanged
-// while you read it.
+// `licet_evaluation_*` functions. It holds its own copy of every answer
+// (names included): the license buffers may be reused as soon as
+// `licet_evaluate` returns, and names it hands out point into it.
 typedef struct LicetEvaluation {
   uint64_t opaque[LICET_EVALUATION_WORDS];
 } LicetEvaluation;
@@ -203,16 +276,19 @@ int32_t licet_verify(const uint8_t *root_keys,
                      size_t *failed_link);
 
 // Evaluates the licenses a device holds (`docs/SEMANTICS.md`): picks the
-// base license (highest tier valid now), adds valid add-ons, and reports
-// each license's status. One rejected license does not fail the call.
+// base license (highest tier valid now; the built-in Basic when none is),
+// adds valid add-ons, and reports each license's status. One rejected
+// license does not fail the call.
 //
 // - `licenses`, `count`: up to `LICET_MAX_LICENSES` binary license files.
-// - `floor`: the time floor the device persisted (0 when none); a clock more
-//   than 24 h behind it fails with `LICET_E_CLOCK_ROLLBACK`. Persist
+// - `floor`: the time floor the device persisted (0 when none). A clock more
+//   than 24 h behind it is a rollback: the evaluation is made at the floor
+//   and `licet_evaluation_clock_rollback` says so. Persist
 //   `licet_evaluation_floor` afterwards.
+// - `builtin`: the firmware's Basic entitlement, or NULL for none.
 // - `cache`, `cache_slots`, `cache_modified`: as for `licet_verify`.
-// - `out`: filled on `LICET_OK`. It refers to the license buffers and the
-//   device's text: keep them valid and unchanged while reading it.
+// - `out`: filled on `LICET_OK`, with its own copy of every answer: the
+//   license buffers may be reused as soon as this returns.
 //
 // # Safety
 // Every pointer must be null or valid for its stated length; `out` must be
@@ -223,6 +299,7 @@ int32_t licet_evaluate(const uint8_t *root_keys,
                        size_t count,
                        const struct LicetDevice *device,
                        uint64_t floor,
+                       const struct LicetBuiltin *builtin,
                        uint8_t *cache,
                        size_t cache_slots,
                        bool *cache_modified,
@@ -243,12 +320,27 @@ int32_t licet_evaluation_status(const struct LicetEvaluation *ev,
                                 size_t index,
                                 size_t *failed_link);
 
-// The position of the base license in effect, or -1 when none is (then
-// nothing is granted).
+// The position of the base license in effect; -2 when the built-in Basic
+// is the base (no license is in effect); -1 when nothing is (then nothing
+// is granted).
 //
 // # Safety
 // As `licet_evaluation_count`.
 int32_t licet_evaluation_base(const struct LicetEvaluation *ev);
+
+// True when the device's clock was more than 24 h behind the floor: the
+// evaluation was made at the floor instead (`licet_evaluation_now`).
+//
+// # Safety
+// As `licet_evaluation_count`.
+bool licet_evaluation_clock_rollback(const struct LicetEvaluation *ev);
+
+// The time the evaluation was made at: the device's time, or the floor
+// after a clock rollback (0 when `ev` is not filled).
+//
+// # Safety
+// As `licet_evaluation_count`.
+uint64_t licet_evaluation_now(const struct LicetEvaluation *ev);
 
 // The tier in effect: 1 basic, 2 trial, 3 plus; 0 when no license is.
 //
@@ -269,7 +361,7 @@ int32_t licet_evaluation_quota(const struct LicetEvaluation *ev,
                                uint64_t *value);
 
 // The `index`-th quota in effect: its name (UTF-8, not NUL-terminated,
-// pointing into the license or static memory) and value. Returns
+// pointing into the evaluation or static memory) and value. Returns
 // `LICET_E_NOT_GRANTED` past the last one.
 //
 // # Safety
@@ -289,7 +381,7 @@ bool licet_evaluation_has_feature(const struct LicetEvaluation *ev,
                                   size_t feature_len);
 
 // The `index`-th feature in effect, each once (UTF-8, not NUL-terminated,
-// pointing into the license). Returns `LICET_E_NOT_GRANTED` past the last.
+// pointing into the evaluation). Returns `LICET_E_NOT_GRANTED` past the last.
 //
 // # Safety
 // As `licet_evaluation_count`; the outputs writable or NULL.

@@ -25,8 +25,8 @@ extern crate std;
 use core::ffi::c_char;
 use core::mem::{align_of, size_of};
 use licet_verifier::{
-    CACHE_ENTRY_BYTES, Device, Error, Evaluation, LicenseStatus, Quota, QuotaName, Tier,
-    TrustedRoot, VerifyCache,
+    Builtin, CACHE_ENTRY_BYTES, Device, Error, Evaluation, LicenseStatus, Options, Quota,
+    QuotaName, Source, Tier, TrustedRoot, VerifyCache,
 };
 
 /// Success.
@@ -83,6 +83,18 @@ pub const LICET_E_DEVICE_NOT_BOUND: i32 = 24;
 pub const LICET_E_CLOCK_ROLLBACK: i32 = 25;
 /// More licenses than an evaluation holds.
 pub const LICET_E_TOO_MANY_LICENSES: i32 = 26;
+/// The license delegates: it lets its holder mint, it does not license panels.
+pub const LICET_E_DELEGATION_LICENSE: i32 = 27;
+/// A link's minting time is before its parent's or after its end.
+pub const LICET_E_ISSUED_OUTSIDE_WINDOW: i32 = 28;
+/// A link says it was minted more than a day after the device's time.
+pub const LICET_E_ISSUED_IN_FUTURE: i32 = 29;
+/// The same license twice in one evaluation; the copy counts for nothing.
+pub const LICET_E_DUPLICATE_LICENSE: i32 = 30;
+/// Two different licenses with one serial in one evaluation; neither is used.
+pub const LICET_E_SERIAL_CONFLICT: i32 = 31;
+/// What the license grants does not fit beside the licenses in effect.
+pub const LICET_E_EVALUATION_FULL: i32 = 32;
 /// A required pointer is null.
 pub const LICET_E_NULL_ARGUMENT: i32 = 100;
 /// An argument is out of range: a length over its limit, text that is not
@@ -111,7 +123,7 @@ pub const LICET_UNLIMITED: u64 = u64::MAX;
 /// cbindgen:ignore
 pub const LICET_NO_LINK: usize = usize::MAX;
 /// Size of `LicetEvaluation` in 64-bit words.
-pub const LICET_EVALUATION_WORDS: usize = 96;
+pub const LICET_EVALUATION_WORDS: usize = 640;
 
 /// The device a license is checked for. Text is UTF-8, not NUL-terminated.
 #[repr(C)]
@@ -139,10 +151,70 @@ pub struct LicetInput {
     pub len: usize,
 }
 
+/// A name (UTF-8, not NUL-terminated).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct LicetName {
+    /// The bytes.
+    pub name: *const c_char,
+    /// Their length.
+    pub len: usize,
+}
+
+/// One quota of the built-in Basic entitlement.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct LicetBuiltinQuota {
+    /// The quota's name, e.g. `sip_numbers`.
+    pub name: LicetName,
+    /// Its value; `LICET_UNLIMITED` for no limit.
+    pub value: u64,
+}
+
+/// One role of the built-in Basic entitlement and the features granted to it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct LicetBuiltinRole {
+    /// The role, e.g. `concierge`.
+    pub role: LicetName,
+    /// Its grants (at most `LICET_MAX_BUILTIN_GRANTS`).
+    pub grants: *const LicetName,
+    /// How many.
+    pub grant_count: usize,
+}
+
+/// The Basic entitlement the firmware carries as constants: in effect
+/// whenever no license is (no file, expired files, broken files).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct LicetBuiltin {
+    /// Quotas (at most `LICET_MAX_BUILTIN_QUOTAS`).
+    pub quotas: *const LicetBuiltinQuota,
+    /// How many.
+    pub quota_count: usize,
+    /// Features everyone in the group may use (at most `LICET_MAX_BUILTIN_FEATURES`).
+    pub features: *const LicetName,
+    /// How many.
+    pub feature_count: usize,
+    /// Role grants (at most `LICET_MAX_BUILTIN_ROLES`).
+    pub roles: *const LicetBuiltinRole,
+    /// How many.
+    pub role_count: usize,
+}
+
+/// Most quotas in a `LicetBuiltin`.
+pub const LICET_MAX_BUILTIN_QUOTAS: usize = 16;
+/// Most features in a `LicetBuiltin`.
+pub const LICET_MAX_BUILTIN_FEATURES: usize = 32;
+/// Most roles in a `LicetBuiltin`.
+pub const LICET_MAX_BUILTIN_ROLES: usize = 8;
+/// Most grants per role in a `LicetBuiltin`.
+pub const LICET_MAX_BUILTIN_GRANTS: usize = 16;
+
 /// Caller-owned storage for an evaluation. Opaque: read it with the
-/// `licet_evaluation_*` functions. It refers to the license buffers and the
-/// group text given to `licet_evaluate`: keep those valid and unchanged
-/// while you read it.
+/// `licet_evaluation_*` functions. It holds its own copy of every answer
+/// (names included): the license buffers may be reused as soon as
+/// `licet_evaluate` returns, and names it hands out point into it.
 #[repr(C)]
 #[derive(Debug)]
 pub struct LicetEvaluation {
@@ -341,16 +413,19 @@ pub unsafe extern "C" fn licet_verify(
 }
 
 /// Evaluates the licenses a device holds (`docs/SEMANTICS.md`): picks the
-/// base license (highest tier valid now), adds valid add-ons, and reports
-/// each license's status. One rejected license does not fail the call.
+/// base license (highest tier valid now; the built-in Basic when none is),
+/// adds valid add-ons, and reports each license's status. One rejected
+/// license does not fail the call.
 ///
 /// - `licenses`, `count`: up to `LICET_MAX_LICENSES` binary license files.
-/// - `floor`: the time floor the device persisted (0 when none); a clock more
-///   than 24 h behind it fails with `LICET_E_CLOCK_ROLLBACK`. Persist
+/// - `floor`: the time floor the device persisted (0 when none). A clock more
+///   than 24 h behind it is a rollback: the evaluation is made at the floor
+///   and `licet_evaluation_clock_rollback` says so. Persist
 ///   `licet_evaluation_floor` afterwards.
+/// - `builtin`: the firmware's Basic entitlement, or NULL for none.
 /// - `cache`, `cache_slots`, `cache_modified`: as for `licet_verify`.
-/// - `out`: filled on `LICET_OK`. It refers to the license buffers and the
-///   device's text: keep them valid and unchanged while reading it.
+/// - `out`: filled on `LICET_OK`, with its own copy of every answer: the
+///   license buffers may be reused as soon as this returns.
 ///
 /// # Safety
 /// Every pointer must be null or valid for its stated length; `out` must be
@@ -363,6 +438,7 @@ pub unsafe extern "C" fn licet_evaluate(
     count: usize,
     device: *const LicetDevice,
     floor: u64,
+    builtin: *const LicetBuiltin,
     cache: *mut u8,
     cache_slots: usize,
     cache_modified: *mut bool,
@@ -404,10 +480,17 @@ pub unsafe extern "C" fn licet_evaluate(
     let ((roots, n), files, device, mut cache) = try_code!(inputs);
     let roots = roots.get(..n).unwrap_or(&[]);
     let files = files.get(..count).unwrap_or(&[]);
-    let result = match cache.as_mut() {
-        Some(c) => licet_verifier::evaluate_cached(roots, files, &device, floor, c),
-        None => licet_verifier::evaluate_with_floor(roots, files, &device, floor),
-    };
+    // SAFETY: the caller's contract for `builtin`.
+    let result = try_code!(unsafe {
+        with_builtin(builtin, |b| {
+            let options = Options {
+                floor,
+                builtin: b,
+                cache: cache.as_mut(),
+            };
+            licet_verifier::evaluate_with(roots, files, &device, options)
+        })
+    });
     if let Some(c) = cache {
         set(cache_modified, c.is_modified());
     }
@@ -415,8 +498,9 @@ pub unsafe extern "C" fn licet_evaluate(
         Ok(evaluation) => {
             // SAFETY: `out` is valid for writes of a LicetEvaluation, which is
             // at least as large and aligned as `Stored` (checked at compile
-            // time). The 'static lifetime stands for the caller's promise to
-            // keep the inputs alive while reading the evaluation.
+            // time). The evaluation owns its answers; what it borrows (the
+            // input slices, text inside rejection details) is never read
+            // through the C functions, which is what makes 'static sound here.
             unsafe {
                 out.cast::<Stored>().write(Stored {
                     magic: MAGIC,
@@ -427,6 +511,71 @@ pub unsafe extern "C" fn licet_evaluate(
         }
         Err(e) => code(&e),
     }
+}
+
+/// Runs `f` with the verifier's view of a C built-in Basic (or none).
+///
+/// # Safety
+/// `b` null or valid, with its arrays and texts valid for their lengths.
+unsafe fn with_builtin<R>(
+    b: *const LicetBuiltin,
+    f: impl FnOnce(Option<&Builtin<'_>>) -> R,
+) -> Result<R, i32> {
+    // SAFETY: the caller's contract.
+    let Some(b) = (unsafe { b.as_ref() }) else {
+        return Ok(f(None));
+    };
+    /// A C array as a slice (null only when empty), at most `max` long.
+    unsafe fn list<'t, T>(p: *const T, n: usize, max: usize) -> Result<&'t [T], i32> {
+        if n > max {
+            return Err(LICET_E_INVALID_ARGUMENT);
+        }
+        if n == 0 {
+            return Ok(&[]);
+        }
+        if p.is_null() {
+            return Err(LICET_E_NULL_ARGUMENT);
+        }
+        // SAFETY: non-null, valid for `n` elements by contract.
+        Ok(unsafe { core::slice::from_raw_parts(p, n) })
+    }
+    // SAFETY (every block below): the caller's contract.
+    let name = |n: &LicetName| unsafe { text(n.name, n.len) };
+    let mut quotas = [("", Quota::Count(0)); LICET_MAX_BUILTIN_QUOTAS];
+    let q = unsafe { list(b.quotas, b.quota_count, LICET_MAX_BUILTIN_QUOTAS)? };
+    for (slot, q) in quotas.iter_mut().zip(q) {
+        let value = match q.value {
+            LICET_UNLIMITED => Quota::Unlimited,
+            v => Quota::Count(u32::try_from(v).map_err(|_| LICET_E_INVALID_ARGUMENT)?),
+        };
+        *slot = (name(&q.name)?, value);
+    }
+    let mut features = [""; LICET_MAX_BUILTIN_FEATURES];
+    let fs = unsafe { list(b.features, b.feature_count, LICET_MAX_BUILTIN_FEATURES)? };
+    for (slot, f) in features.iter_mut().zip(fs) {
+        *slot = name(f)?;
+    }
+    let mut grants = [[""; LICET_MAX_BUILTIN_GRANTS]; LICET_MAX_BUILTIN_ROLES];
+    let mut role_names = [""; LICET_MAX_BUILTIN_ROLES];
+    let rs = unsafe { list(b.roles, b.role_count, LICET_MAX_BUILTIN_ROLES)? };
+    for ((r, slots), role) in rs.iter().zip(grants.iter_mut()).zip(role_names.iter_mut()) {
+        *role = name(&r.role)?;
+        let gs = unsafe { list(r.grants, r.grant_count, LICET_MAX_BUILTIN_GRANTS)? };
+        for (slot, g) in slots.iter_mut().zip(gs) {
+            *slot = name(g)?;
+        }
+    }
+    let mut roles: [(&str, &[&str]); LICET_MAX_BUILTIN_ROLES] =
+        [("", &[]); LICET_MAX_BUILTIN_ROLES];
+    for (((slot, role), g), r) in roles.iter_mut().zip(role_names).zip(&grants).zip(rs) {
+        *slot = (role, g.get(..r.grant_count).unwrap_or(&[]));
+    }
+    let builtin = Builtin {
+        quotas: quotas.get(..q.len()).unwrap_or(&[]),
+        features: features.get(..fs.len()).unwrap_or(&[]),
+        roles: roles.get(..rs.len()).unwrap_or(&[]),
+    };
+    Ok(f(Some(&builtin)))
 }
 
 /// The evaluation in `ev`, when `licet_evaluate` filled it.
@@ -477,18 +626,39 @@ pub unsafe extern "C" fn licet_evaluation_status(
     }
 }
 
-/// The position of the base license in effect, or -1 when none is (then
-/// nothing is granted).
+/// The position of the base license in effect; -2 when the built-in Basic
+/// is the base (no license is in effect); -1 when nothing is (then nothing
+/// is granted).
 ///
 /// # Safety
 /// As `licet_evaluation_count`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn licet_evaluation_base(ev: *const LicetEvaluation) -> i32 {
-    stored(ev)
-        .ok()
-        .and_then(|e| e.base())
-        .and_then(|b| i32::try_from(b).ok())
-        .unwrap_or(-1)
+    match stored(ev).ok().and_then(|e| e.base_source()) {
+        Some(Source::License(b)) => i32::try_from(b).unwrap_or(-1),
+        Some(Source::Builtin) => -2,
+        None => -1,
+    }
+}
+
+/// True when the device's clock was more than 24 h behind the floor: the
+/// evaluation was made at the floor instead (`licet_evaluation_now`).
+///
+/// # Safety
+/// As `licet_evaluation_count`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_clock_rollback(ev: *const LicetEvaluation) -> bool {
+    stored(ev).is_ok_and(|e| e.rollback().is_some())
+}
+
+/// The time the evaluation was made at: the device's time, or the floor
+/// after a clock rollback (0 when `ev` is not filled).
+///
+/// # Safety
+/// As `licet_evaluation_count`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_evaluation_now(ev: *const LicetEvaluation) -> u64 {
+    stored(ev).map_or(0, |e| e.now())
 }
 
 /// The tier in effect: 1 basic, 2 trial, 3 plus; 0 when no license is.
@@ -505,8 +675,8 @@ pub unsafe extern "C" fn licet_evaluation_tier(ev: *const LicetEvaluation) -> u8
     }
 }
 
-/// Hands `found` (text inside a license or static) to C as pointer and
-/// length, or says it is not granted.
+/// Hands `found` (text inside the evaluation) to C as pointer and length,
+/// or says it is not granted.
 fn name_out(found: Option<&str>, name: *mut *const c_char, name_len: *mut usize) -> i32 {
     match found {
         Some(f) => {
@@ -552,7 +722,7 @@ pub unsafe extern "C" fn licet_evaluation_quota(
 }
 
 /// The `index`-th quota in effect: its name (UTF-8, not NUL-terminated,
-/// pointing into the license or static memory) and value. Returns
+/// pointing into the evaluation or static memory) and value. Returns
 /// `LICET_E_NOT_GRANTED` past the last one.
 ///
 /// # Safety
@@ -596,7 +766,7 @@ pub unsafe extern "C" fn licet_evaluation_has_feature(
 }
 
 /// The `index`-th feature in effect, each once (UTF-8, not NUL-terminated,
-/// pointing into the license). Returns `LICET_E_NOT_GRANTED` past the last.
+/// pointing into the evaluation). Returns `LICET_E_NOT_GRANTED` past the last.
 ///
 /// # Safety
 /// As `licet_evaluation_count`; the outputs writable or NULL.
@@ -608,12 +778,7 @@ pub unsafe extern "C" fn licet_evaluation_feature_at(
     name_len: *mut usize,
 ) -> i32 {
     let e = try_code!(stored(ev));
-    let found = e
-        .in_use()
-        .flat_map(|i| e.features_of(i).iter().map(move |f| (i, f)))
-        .filter(|(i, f)| e.feature_source(f) == Some(*i))
-        .nth(index);
-    name_out(found.map(|(_, f)| f), name, name_len)
+    name_out(e.features().nth(index).map(|(f, _)| f), name, name_len)
 }
 
 /// True when `role` (e.g. `concierge`) may use `feature`: the feature is in
@@ -656,12 +821,11 @@ pub unsafe extern "C" fn licet_evaluation_role_grant_at(
     let e = try_code!(stored(ev));
     // SAFETY: the caller's contract.
     let role = try_code!(unsafe { text(role, role_len) });
-    let found = e
-        .in_use()
-        .flat_map(|i| e.role_grants_of(i, role).iter().map(move |f| (i, f)))
-        .filter(|(i, f)| e.role_feature_source(role, f) == Some(*i))
-        .nth(index);
-    name_out(found.map(|(_, f)| f), name, name_len)
+    name_out(
+        e.role_grants(role).nth(index).map(|(f, _)| f),
+        name,
+        name_len,
+    )
 }
 
 /// When the entitlement next changes (the earliest end among the licenses
@@ -753,88 +917,43 @@ fn copy(from: &[u8], to: &mut [u8]) -> Result<usize, i32> {
     Ok(from.len())
 }
 
-const NAMES: [(&core::ffi::CStr, &core::ffi::CStr); 27] = [
-    (c"ok", c"valid"),
-    (c"decode", c"not a well-formed licet license file"),
-    (c"no_trusted_roots", c"no trusted root key was given"),
-    (
-        c"invalid_root_key",
-        c"a trusted root key is not a valid Ed25519 public key",
-    ),
-    (
-        c"unknown_root",
-        c"signed by a root key this device does not trust",
-    ),
-    (c"root_has_parent", c"the root link names a parent"),
-    (
-        c"kid_mismatch",
-        c"a link's key id is not the key its parent delegates to",
-    ),
-    (
-        c"invalid_delegated_key",
-        c"a link delegates to an unusable key",
-    ),
-    (
-        c"bad_signature",
-        c"a signature does not verify: the file was changed or forged",
-    ),
-    (
-        c"parent_cannot_delegate",
-        c"a link hangs under a license that may not mint",
-    ),
-    (c"wrong_parent", c"a link names another parent license"),
-    (
-        c"issuer_mismatch",
-        c"a link's issuer is not its parent's group",
-    ),
-    (
-        c"outside_namespace",
-        c"a link is for a group outside its issuer's subtree",
-    ),
-    (c"not_yet_valid", c"not valid yet: check the device clock"),
-    (c"expired", c"the license has expired"),
-    (
-        c"window_widened",
-        c"a link's validity reaches outside its parent's",
-    ),
-    (
-        c"depth_exceeded",
-        c"a link goes deeper than its parent allows",
-    ),
-    (c"tier_raised", c"a link raises the tier above its parent's"),
-    (c"kind_widened", c"a link under an add-on is not an add-on"),
-    (
-        c"quota_raised",
-        c"a link grants more of a quota than its parent",
-    ),
-    (
-        c"feature_not_granted",
-        c"a link grants a feature its parent does not",
-    ),
-    (
-        c"role_grant_not_allowed",
-        c"a link grants a role a feature its parent does not",
-    ),
-    (
-        c"devices_widened",
-        c"a link adds devices its parent is not bound to",
-    ),
-    (
-        c"wrong_group",
-        c"the license is for another group: licenses cannot move",
-    ),
-    (
-        c"device_not_bound",
-        c"the license is bound to other devices",
-    ),
-    (
-        c"clock_rollback",
-        c"the device clock is behind the last license seen: set the clock",
-    ),
-    (
-        c"too_many_licenses",
-        c"more licenses than one evaluation holds",
-    ),
+/// The C message of each verifier error, by number (0: ok); names come
+/// from the verifier's one list (`Error::TABLE`), and a test checks that
+/// this table has one message per entry there.
+const MESSAGES: [&core::ffi::CStr; 33] = [
+    c"valid",                                                                              // ok
+    c"not a well-formed licet license file",                                               // decode
+    c"no trusted root key was given", // no_trusted_roots
+    c"a trusted root key is not a valid Ed25519 public key", // invalid_root_key
+    c"signed by a root key this device does not trust", // unknown_root
+    c"the root link names a parent",  // root_has_parent
+    c"a link's key id is not the key its parent delegates to", // kid_mismatch
+    c"a link delegates to an unusable key", // invalid_delegated_key
+    c"a signature does not verify: the file was changed or forged", // bad_signature
+    c"a link hangs under a license that may not mint", // parent_cannot_delegate
+    c"a link names another parent license", // wrong_parent
+    c"a link's issuer is not its parent's group", // issuer_mismatch
+    c"a link is for a group outside its issuer's subtree", // outside_namespace
+    c"not valid yet: check the device clock", // not_yet_valid
+    c"the license has expired",       // expired
+    c"a link's validity reaches outside its parent's", // window_widened
+    c"a link goes deeper than its parent allows", // depth_exceeded
+    c"a link raises the tier above its parent's", // tier_raised
+    c"a link under an add-on is not an add-on", // kind_widened
+    c"a link grants more of a quota than its parent", // quota_raised
+    c"a link grants a feature its parent does not", // feature_not_granted
+    c"a link grants a role a feature its parent does not", // role_grant_not_allowed
+    c"a link adds devices its parent is not bound to", // devices_widened
+    c"the license is for another group: licenses cannot move", // wrong_group
+    c"the license is bound to other devices", // device_not_bound
+    c"the device clock is behind the last license seen: set the clock", // clock_rollback
+    c"more licenses than one evaluation holds", // too_many_licenses
+    c"a delegation license: it lets its holder mint licenses, it does not license panels", // delegation_license
+    c"a link says it was minted before its parent or after its end", // issued_outside_window
+    c"a link says it was minted more than a day from now: check the clocks", // issued_in_future
+    c"the same license was given twice: it counts once",             // duplicate_license
+    c"two different licenses claim the same serial: neither is used", // serial_conflict
+    c"the licenses together grant more than one evaluation holds",   // evaluation_full
 ];
 
 const ARG_NAMES: [(&core::ffi::CStr, &core::ffi::CStr); 5] = [
@@ -852,14 +971,20 @@ const ARG_NAMES: [(&core::ffi::CStr, &core::ffi::CStr); 5] = [
 ];
 
 fn names(code: i32) -> Option<(&'static core::ffi::CStr, &'static core::ffi::CStr)> {
-    let table = |t: &'static [(&'static core::ffi::CStr, &'static core::ffi::CStr)], i: i32| {
-        usize::try_from(i).ok().and_then(|i| t.get(i)).copied()
-    };
     if code >= LICET_E_NULL_ARGUMENT {
-        table(&ARG_NAMES, code - LICET_E_NULL_ARGUMENT)
-    } else {
-        table(&NAMES, code)
+        let i = usize::try_from(code - LICET_E_NULL_ARGUMENT).ok()?;
+        return ARG_NAMES.get(i).copied();
     }
+    let i = usize::try_from(code).ok()?;
+    let message = *MESSAGES.get(i)?;
+    if code == LICET_OK {
+        return Some((c"ok", message));
+    }
+    let (_, _, name) = Error::TABLE
+        .iter()
+        .find(|(n, _, _)| i32::from(*n) == code)?;
+    let name = core::ffi::CStr::from_bytes_with_nul(name.as_bytes()).ok()?;
+    Some((name, message))
 }
 
 /// A short, stable, machine-readable name for `code` (`"bad_signature"`),
@@ -1035,7 +1160,50 @@ mod tests {
                 LICET_E_TOO_MANY_LICENSES,
             ),
         ];
-        assert_eq!(errors.len(), NAMES.len() - 1, "one entry per variant");
+        let errors: std::vec::Vec<_> = errors
+            .into_iter()
+            .chain([
+                (
+                    Error::DelegationOnly {
+                        link: 0,
+                        subject: g,
+                    },
+                    LICET_E_DELEGATION_LICENSE,
+                ),
+                (
+                    Error::IssuedOutsideWindow {
+                        link: 0,
+                        issued_at: 0,
+                        earliest: 1,
+                        before: None,
+                    },
+                    LICET_E_ISSUED_OUTSIDE_WINDOW,
+                ),
+                (
+                    Error::IssuedInFuture {
+                        link: 0,
+                        now: 0,
+                        issued_at: 1,
+                    },
+                    LICET_E_ISSUED_IN_FUTURE,
+                ),
+                (Error::DuplicateLicense { of: 0 }, LICET_E_DUPLICATE_LICENSE),
+                (Error::SerialConflict { other: 0 }, LICET_E_SERIAL_CONFLICT),
+                (
+                    Error::EvaluationFull {
+                        what: "x",
+                        limit: 1,
+                    },
+                    LICET_E_EVALUATION_FULL,
+                ),
+            ])
+            .collect();
+        assert_eq!(errors.len(), Error::TABLE.len(), "one entry per variant");
+        assert_eq!(
+            MESSAGES.len(),
+            Error::TABLE.len() + 1,
+            "one message per variant"
+        );
         for (e, constant) in errors {
             assert_eq!(code(&e), constant, "{}", e.code());
             assert_eq!(name(constant), e.code());

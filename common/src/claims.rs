@@ -247,6 +247,9 @@ pub struct Quotas<'a> {
 }
 
 impl<'a> Quotas<'a> {
+    /// No quotas.
+    pub const EMPTY: Quotas<'static> = Quotas { raw: &[], len: 0 };
+
     /// Number of quotas stated.
     pub fn len(&self) -> usize {
         self.len
@@ -357,6 +360,9 @@ pub struct Roles<'a> {
 }
 
 impl<'a> Roles<'a> {
+    /// No roles.
+    pub const EMPTY: Roles<'static> = Roles { raw: &[], len: 0 };
+
     /// Number of roles stated.
     pub fn len(&self) -> usize {
         self.len

@@ -231,10 +231,14 @@ pub struct VerifyArgs {
     /// Time to verify at (default now).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
-    /// The time floor a device without a trusted clock persisted: a time more
-    /// than 24 hours before it is refused as a clock rollback.
+    /// The time floor the device persisted: a clock more than 24 hours
+    /// behind it is a rollback, and the evaluation is made at the floor.
     #[arg(long, value_name = "TIME")]
     pub floor: Option<String>,
+    /// The Basic entitlement the panel's firmware carries (a TOML file:
+    /// quotas, features, roles); in effect whenever no license is.
+    #[arg(long, value_name = "FILE")]
+    pub builtin_basic: Option<PathBuf>,
     /// Machine-readable output (documented in docs/CLI.md).
     #[arg(long)]
     pub json: bool,

@@ -4,12 +4,12 @@
 use crate::output::{hex, quota_json, quota_text};
 use crate::time::{format_time, relative};
 use licet_common::Link;
-use licet_verifier::VerifiedLicense;
+use licet_verifier::{Source, VerifiedLicense};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 /// JSON output format version.
-pub const JSON_VERSION: u64 = 1;
+pub const JSON_VERSION: u64 = 2;
 
 fn window_text(nbf: u64, exp: Option<u64>, now: u64) -> String {
     let from = format!("{} ({})", format_time(nbf), relative(nbf, now));
@@ -221,36 +221,41 @@ fn status_text(s: &licet_verifier::LicenseStatus<'_>, now: u64) -> String {
     }
 }
 
-/// Features in effect and each role's grants, each with the evaluation slot
-/// of the license that supplies it (the first in use that does), sorted.
-type Sourced<'a> = Vec<(&'a str, usize)>;
+/// Features in effect and each role's grants, each with what supplies it
+/// (the first in use that does), sorted.
+type Sourced<'e> = Vec<(&'e str, Source)>;
 
-fn sources<'a>(
-    eval: &licet_verifier::Evaluation<'a>,
+fn sources<'e>(
+    eval: &'e licet_verifier::Evaluation<'_>,
 ) -> (
-    Sourced<'a>,
-    std::collections::BTreeMap<&'a str, Sourced<'a>>,
+    Sourced<'e>,
+    std::collections::BTreeMap<&'e str, Sourced<'e>>,
 ) {
-    let mut features: Sourced<'a> = Vec::new();
-    let mut roles: std::collections::BTreeMap<&'a str, Sourced<'a>> = Default::default();
-    for i in eval.in_use() {
-        for f in eval.features_of(i).iter() {
-            if !features.iter().any(|(x, _)| *x == f) {
-                features.push((f, i));
-            }
-        }
-        for (role, grants) in eval.roles_of(i) {
-            let list = roles.entry(role).or_default();
-            for g in grants.iter() {
-                if !list.iter().any(|(x, _)| *x == g) {
-                    list.push((g, i));
-                }
-            }
-        }
-    }
+    let mut features: Sourced<'e> = eval.features().collect();
+    let mut roles: std::collections::BTreeMap<&'e str, Sourced<'e>> = eval
+        .roles()
+        .map(|r| (r, eval.role_grants(r).collect()))
+        .collect();
     features.sort();
     roles.values_mut().for_each(|g| g.sort());
     (features, roles)
+}
+
+/// How a source is shown: `[i]` for file `i`, `[firmware]` for the
+/// built-in Basic.
+fn source_text(s: Source, idx: &dyn Fn(usize) -> usize) -> String {
+    match s {
+        Source::License(i) => format!("[{}]", idx(i)),
+        Source::Builtin => "[firmware]".into(),
+    }
+}
+
+/// A source as JSON: the file's position, or "builtin".
+fn source_json(s: Source, idx: &dyn Fn(usize) -> usize) -> Value {
+    match s {
+        Source::License(i) => Value::from(idx(i)),
+        Source::Builtin => Value::from("builtin"),
+    }
 }
 
 /// The evaluation of several licenses, as the panel computes it, for people.
@@ -294,24 +299,41 @@ pub fn evaluation_text(
             }
         }
     }
-    let Some(base) = eval.base() else {
-        let _ = writeln!(s, "effective   nothing: no valid base license");
-        return s;
-    };
+    if let Some(rollback) = eval.rollback() {
+        let _ = writeln!(
+            s,
+            "WARNING     {}: evaluated at the floor; time-limited licenses count only as far as it",
+            error_text(&rollback)
+        );
+    }
     let idx = |slot: usize| map.get(slot).copied().unwrap_or(slot);
-    let _ = writeln!(
-        s,
-        "effective   {} from [{}] {}",
-        eval.tier().map_or("?", |t| t.name()),
-        idx(base),
-        name_of(base)
-    );
+    match eval.base_source() {
+        None => {
+            let _ = writeln!(s, "effective   nothing: no valid base license");
+            return s;
+        }
+        Some(Source::Builtin) => {
+            let _ = writeln!(
+                s,
+                "effective   basic from [firmware] the panel's built-in Basic (no license in effect)"
+            );
+        }
+        Some(Source::License(base)) => {
+            let _ = writeln!(
+                s,
+                "effective   {} from [{}] {}",
+                eval.tier().map_or("?", |t| t.name()),
+                idx(base),
+                name_of(base)
+            );
+        }
+    }
     let mut quotas: Vec<_> = eval.quotas().collect();
     quotas.sort_by_key(|(n, _)| *n);
     for (name, value) in quotas {
         let parts: Vec<String> = eval
             .quota_sources(name)
-            .map(|(i, q)| format!("[{}] {}", idx(i), quota_text(q)))
+            .map(|(i, q)| format!("{} {}", source_text(i, &idx), quota_text(q)))
             .collect();
         let _ = writeln!(
             s,
@@ -323,12 +345,12 @@ pub fn evaluation_text(
     }
     let (features, roles) = sources(eval);
     for (f, i) in features {
-        let _ = writeln!(s, "feature     {f}  [{}]", idx(i));
+        let _ = writeln!(s, "feature     {f}  {}", source_text(i, &idx));
     }
     for (role, grants) in roles {
         let list: Vec<String> = grants
             .iter()
-            .map(|(g, i)| format!("{g} [{}]", idx(*i)))
+            .map(|(g, i)| format!("{g} {}", source_text(*i, &idx)))
             .collect();
         let _ = writeln!(s, "role        {role}: +{}", list.join(", +"));
     }
@@ -393,13 +415,13 @@ pub fn evaluation_json(
             }
         }
     }
-    let effective = eval.base().map(|base| {
+    let effective = eval.base_source().map(|base| {
         let quotas: Map<String, Value> = eval
             .quotas()
             .map(|(n, q)| {
                 let sources: Vec<Value> = eval
                     .quota_sources(n)
-                    .map(|(i, v)| json!({"license": idx(i), "value": quota_json(v)}))
+                    .map(|(i, v)| json!({"license": source_json(i, &idx), "value": quota_json(v)}))
                     .collect();
                 (
                     n.as_str().to_owned(),
@@ -410,7 +432,7 @@ pub fn evaluation_json(
         let (features, roles) = sources(eval);
         let features: Map<String, Value> = features
             .into_iter()
-            .map(|(f, i)| (f.to_owned(), Value::from(idx(i))))
+            .map(|(f, i)| (f.to_owned(), source_json(i, &idx)))
             .collect();
         let roles: Map<String, Value> = roles
             .into_iter()
@@ -419,14 +441,14 @@ pub fn evaluation_json(
                     r.to_owned(),
                     Value::Object(
                         g.into_iter()
-                            .map(|(f, i)| (f.to_owned(), Value::from(idx(i))))
+                            .map(|(f, i)| (f.to_owned(), source_json(i, &idx)))
                             .collect(),
                     ),
                 )
             })
             .collect();
         json!({
-            "base": idx(base),
+            "base": source_json(base, &idx),
             "addons": eval.addons().map(idx).collect::<Vec<_>>(),
             "tier": eval.tier().map(|t| t.name()),
             "quotas": quotas,
@@ -438,8 +460,13 @@ pub fn evaluation_json(
     });
     json!({
         "version": JSON_VERSION,
-        "valid": eval.base().is_some(),
+        "valid": eval.base_source().is_some(),
         "at": now,
+        "requested_at": match eval.rollback() {
+            Some(licet_verifier::Error::ClockRollback { now, .. }) => now,
+            _ => now,
+        },
+        "clock_rollback": eval.rollback().is_some(),
         "group": group.as_str(),
         "floor": eval.floor(),
         "licenses": licenses,

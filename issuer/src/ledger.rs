@@ -12,7 +12,8 @@
 //! serialized and the second sees the first's children.
 
 use crate::error::{CliError, Result};
-use licet_common::{Container, Quota, QuotaName};
+use licet_common::{Quota, QuotaName};
+use licet_verifier::Grants;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 
@@ -444,47 +445,43 @@ pub fn peak(holds: &[Hold], from: u64, until: Option<u64>) -> Option<u64> {
     Some(max)
 }
 
-/// The effective quotas of the leaf of `c` (the nearest statement of each).
-pub fn effective_quotas(c: &Container<'_>, upto: usize) -> Vec<(String, Option<u32>)> {
-    let mut out: Vec<(String, Option<u32>)> = Vec::new();
-    for l in leafward_first(c, upto) {
-        for (name, q) in l.claims.quotas.iter() {
-            let n = name.as_str().to_owned();
-            if !out.iter().any(|(x, _)| *x == n) {
-                out.push((
-                    n,
-                    match q {
-                        Quota::Count(v) => Some(v),
-                        Quota::Unlimited => None,
-                    },
-                ));
-            }
-        }
+fn quota_value(q: Quota) -> Option<u32> {
+    match q {
+        Quota::Count(v) => Some(v),
+        Quota::Unlimited => None,
     }
+}
+
+/// The quotas a chain grants (the verifier's [`Grants`]), sorted by name.
+pub fn effective_quotas(g: &Grants<'_, '_>) -> Vec<(String, Option<u32>)> {
+    let mut out: Vec<(String, Option<u32>)> = g
+        .quotas()
+        .map(|(n, q)| (n.as_str().to_owned(), quota_value(q)))
+        .collect();
     out.sort();
     out
 }
 
-/// Links `0..upto` of `c`, the leaf-most first (the nearest statement wins).
-fn leafward_first<'c, 'a>(
-    c: &'c Container<'a>,
-    upto: usize,
-) -> impl Iterator<Item = &'c licet_common::Link<'a>> {
-    (0..upto).rev().filter_map(move |j| c.link(j))
+/// The quotas a license holds of its parent's: what it contributes on a
+/// panel (the verifier's [`Grants::contribution`]: all it grants for a base
+/// license, what it states for an add-on), sorted by name.
+pub fn contributed_quotas(g: &Grants<'_, '_>) -> Vec<(String, Option<u32>)> {
+    let mut out: Vec<(String, Option<u32>)> = g
+        .contribution()
+        .quotas()
+        .map(|(n, q)| (n.as_str().to_owned(), quota_value(q)))
+        .collect();
+    out.sort();
+    out
 }
 
-/// The effective quota `name` of link `upto - 1` of `c`.
-pub fn effective_quota(c: &Container<'_>, upto: usize, name: &str) -> Option<Quota> {
-    let qn = QuotaName::from_name(name);
-    leafward_first(c, upto).find_map(|l| l.claims.quotas.get(qn))
-}
-
-/// Builds the record of link `i` of `c`. `chain` is the license file of that
-/// link (links 0..=i), `file_bytes` what was written to disk (for its hash).
+/// Builds the record of the leaf of `g`. `chain` is its license file,
+/// `file_bytes` what was written to disk (for its hash). Features, roles and
+/// quotas are what the license contributes on a panel (the verifier's
+/// [`Grants::contribution`]).
 #[allow(clippy::too_many_arguments)]
 pub fn record_of<'r>(
-    c: &'r Container<'r>,
-    i: usize,
+    g: &Grants<'_, 'r>,
     chain: &'r [u8],
     file_bytes: &[u8],
     origin: &'r str,
@@ -495,35 +492,12 @@ pub fn record_of<'r>(
     minted_at: u64,
 ) -> Option<Record<'r>> {
     use sha2::Digest;
-    let l = c.link(i)?;
+    let l = g.leaf()?;
     let cl = &l.claims;
-    let list = |n: Option<licet_common::claims::Names<'_>>| {
-        n.map(|n| serde_json::Value::from(n.iter().collect::<Vec<_>>()).to_string())
-    };
-    let nearest_features = leafward_first(c, i + 1).find_map(|l| l.claims.features);
-    let quotas = if cl.kind == licet_common::Kind::AddOn {
-        // An add-on grants what it states, on top of a base license.
-        let mut q: Vec<(String, Option<u32>)> = cl
-            .quotas
-            .iter()
-            .map(|(n, q)| {
-                (
-                    n.as_str().to_owned(),
-                    match q {
-                        Quota::Count(v) => Some(v),
-                        Quota::Unlimited => None,
-                    },
-                )
-            })
-            .collect();
-        q.sort();
-        q
-    } else {
-        effective_quotas(c, i + 1)
-    };
-    let roles: serde_json::Map<String, serde_json::Value> = cl
-        .roles
-        .iter()
+    let contribution = g.contribution();
+    let features = contribution.features();
+    let roles: serde_json::Map<String, serde_json::Value> = contribution
+        .roles()
         .map(|(r, g)| {
             (
                 r.to_owned(),
@@ -531,6 +505,12 @@ pub fn record_of<'r>(
             )
         })
         .collect();
+    let features = (cl.kind == licet_common::Kind::License || !features.is_empty())
+        .then(|| serde_json::Value::from(features.iter().collect::<Vec<_>>()).to_string());
+    let devices = g
+        .devices()
+        .map(|n| serde_json::Value::from(n.iter().collect::<Vec<_>>()).to_string());
+    let quotas = contributed_quotas(g);
     Some(Record {
         serial: cl.serial,
         parent: cl.parent,
@@ -543,9 +523,9 @@ pub fn record_of<'r>(
         iat: cl.iat,
         kid: l.kid,
         delegate_kid: cl.cnf.map(|k| licet_common::kid::kid(k).to_vec()),
-        features: list(nearest_features),
+        features,
         roles: (!roles.is_empty()).then(|| serde_json::Value::Object(roles).to_string()),
-        devices: list(cl.devices),
+        devices,
         quotas,
         sha256: sha2::Sha256::digest(file_bytes).into(),
         contact,
@@ -558,28 +538,25 @@ pub fn record_of<'r>(
     })
 }
 
-/// Records links `0..upto` of `c` that are not recorded yet, as imported.
+/// Records links `0..upto` of the chain `g` grants from that are not
+/// recorded yet, as imported.
 pub fn record_ancestors(
     tx: &Connection,
-    c: &Container<'_>,
+    g: &Grants<'_, '_>,
     upto: usize,
     now: u64,
 ) -> rusqlite::Result<usize> {
     let mut n = 0;
     for i in 0..upto {
-        let Some(l) = c.link(i) else { break };
+        let prefix = g.prefix(i + 1);
+        let Some(l) = prefix.leaf() else { break };
         if exists(tx, l.claims.serial)? {
             continue;
         }
-        let chain = licet_common::encode::container(
-            c.links()
-                .take(i + 1)
-                .map(|l| l.bytes)
-                .collect::<Vec<_>>()
-                .into_iter(),
-        );
+        let links: Vec<&[u8]> = prefix.links().map(|l| l.bytes).collect();
+        let chain = licet_common::encode::container(links.into_iter());
         if let Some(r) = record_of(
-            c, i, &chain, &chain, "imported", None, None, None, "binary", now,
+            &prefix, &chain, &chain, "imported", None, None, None, "binary", now,
         ) {
             insert(tx, &r)?;
             n += 1;
@@ -631,7 +608,7 @@ pub struct NewHold {
 /// keeps every quota of the parent within its limit at every moment.
 pub fn check_allocation(
     tx: &Connection,
-    parent_chain: &Container<'_>,
+    parent_chain: &Grants<'_, '_>,
     new: &[NewHold],
 ) -> rusqlite::Result<Option<OverAllocation>> {
     let Some(parent) = parent_chain.leaf() else {
@@ -650,8 +627,7 @@ pub fn check_allocation(
         new.iter().filter_map(|n| n.exp).max()
     };
     for name in names {
-        let Some(Quota::Count(limit)) = effective_quota(parent_chain, parent_chain.len(), name)
-        else {
+        let Some(Quota::Count(limit)) = parent_chain.quota(QuotaName::from_name(name)) else {
             continue; // unlimited (or not granted: the rule checks refuse that)
         };
         let mut hs = holds(tx, parent.claims.serial, name, from, until)?;

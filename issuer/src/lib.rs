@@ -2,6 +2,7 @@
 //! licenses, and the issuer's ledger. The binary is `src/main.rs`; this
 //! library exists so benchmarks and fuzz targets can reach the same code.
 
+pub mod builtin;
 pub mod cli;
 pub mod cmd;
 pub mod describe;

@@ -239,7 +239,7 @@ fn four_link_round_trip_issue_inspect_verify() {
         ],
     );
     let v: VerifyJson = serde_json::from_str(&json).unwrap();
-    assert_eq!(v.version, 1);
+    assert_eq!(v.version, 2);
     assert!(v.valid);
     assert_eq!(v.group, format!("{BUILDING}/apt-3"));
     let e = v.effective.unwrap();
@@ -279,7 +279,7 @@ fn four_link_round_trip_issue_inspect_verify() {
         ],
     );
     let i: InspectJson = serde_json::from_str(&json).unwrap();
-    assert_eq!(i.version, 1);
+    assert_eq!(i.version, 2);
     assert!(i.valid && i.evaluation.is_none());
     let f = &i.files[0];
     assert!(f.decoded && f.valid);
@@ -939,7 +939,9 @@ fn inspect_lists_every_problem() {
             "feature_not_granted"
         ]
     );
-    assert_eq!(v["files"][0]["problems"][0]["code"], "wrong_group");
+    // The file's leaf delegates: it licenses no panel, and not this group.
+    assert_eq!(v["files"][0]["problems"][0]["code"], "delegation_license");
+    assert_eq!(v["files"][0]["problems"][1]["code"], "wrong_group");
     assert_eq!(v["files"][0]["links"][1]["signature"], "valid");
     let (_, text, _) = run(
         d,
@@ -1092,9 +1094,12 @@ fn verify_several_licenses_with_fallback_and_floor() {
     assert_eq!(v["effective"]["quotas"]["sip_numbers"]["value"], 2);
     assert_eq!(v["licenses"][0]["error"]["code"], "expired");
 
+    // A clock set back is evaluated at the floor, and says so.
     let (code, v) = verify("2027-01-01", &["--floor", "2027-02-01"]);
-    assert_eq!(code, 1);
-    assert_eq!(v["error"]["code"], "clock_rollback");
+    assert_eq!(code, 0);
+    assert_eq!(v["clock_rollback"], true);
+    assert_eq!(v["at"], v["floor"]);
+    assert_eq!(v["requested_at"].as_u64(), Some(1_798_761_600));
 
     let (code, _, err) = run(
         d,

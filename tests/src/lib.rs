@@ -133,6 +133,16 @@ impl ChainBuilder {
         self
     }
 
+    /// Appends a leaf that licenses panels: like [`Self::push`], but it
+    /// delegates nothing (no `cnf`, depth 0).
+    pub fn push_leaf(self, sub: &str, f: impl FnOnce(&mut LinkClaims)) -> Self {
+        self.push(sub, |c| {
+            c.cnf = None;
+            c.depth = 0;
+            f(c);
+        })
+    }
+
     /// The license file.
     pub fn build(&self) -> Vec<u8> {
         chain(&self.links)

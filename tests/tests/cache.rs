@@ -4,8 +4,8 @@
 
 use licet_tests::*;
 use licet_verifier::{
-    CACHE_ENTRY_BYTES, Device, TrustedRoot, VerifyCache, evaluate_cached, evaluate_with_floor,
-    verify, verify_cached,
+    CACHE_ENTRY_BYTES, Device, Options, TrustedRoot, VerifyCache, evaluate, evaluate_with, verify,
+    verify_cached,
 };
 use proptest::prelude::*;
 
@@ -162,8 +162,12 @@ fn cached_evaluation_equals_full_and_shares_upper_links() {
     let mut storage = [[0u8; CACHE_ENTRY_BYTES]; 16];
     for round in 0..2 {
         let mut cache = VerifyCache::new(&mut storage);
-        let cached = evaluate_cached(&roots, &set, &device, 0, &mut cache).unwrap();
-        let full = evaluate_with_floor(&roots, &set, &device, 0).unwrap();
+        let options = Options {
+            cache: Some(&mut cache),
+            ..Options::default()
+        };
+        let cached = evaluate_with(&roots, &set, &device, options).unwrap();
+        let full = evaluate(&roots, &set, &device).unwrap();
         assert_eq!(
             cached.statuses().collect::<Vec<_>>(),
             full.statuses().collect::<Vec<_>>()

@@ -487,7 +487,11 @@ fn fail_depth_exhausted_and_link_cap() {
     let mut group = String::from("a");
     for i in 0..7 {
         group = format!("{group}/s{i}");
-        h = h.push(&group, |_| {});
+        h = if i == 6 {
+            h.push_leaf(&group, |_| {})
+        } else {
+            h.push(&group, |_| {})
+        };
     }
     assert!(check(&h.build(), &group, NOW).is_ok(), "8 links");
     let mut links = h.links.clone();
@@ -505,7 +509,7 @@ fn device_binding() {
     let b = ChainBuilder::new(key(1), "acme/d", |c| {
         c.devices = Some(["panel-1".to_string(), "panel-2".to_string()].into())
     })
-    .push("acme/d/x", |c| {
+    .push_leaf("acme/d/x", |c| {
         c.devices = Some(["panel-2".to_string()].into())
     })
     .build();

@@ -4,7 +4,8 @@
 use licet_common::{Kind, Quota, QuotaName, Tier};
 use licet_tests::*;
 use licet_verifier::{
-    CLOCK_TOLERANCE, Device, Error, LicenseStatus, TrustedRoot, evaluate, evaluate_with_floor,
+    CLOCK_TOLERANCE, Device, Error, LicenseStatus, Options, Source, TrustedRoot, evaluate,
+    evaluate_with,
 };
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -82,7 +83,10 @@ fn fallback_timeline() {
     assert_eq!(
         e.quota_sources(QuotaName::from_name("sip_numbers"))
             .collect::<Vec<_>>(),
-        [(0, Quota::Count(10)), (2, Quota::Count(5))]
+        [
+            (Source::License(0), Quota::Count(10)),
+            (Source::License(2), Quota::Count(5))
+        ]
     );
     // The add-on adds what it states, not what it inherits from the root.
     assert_eq!(q(&e, "app_installs"), Some(Quota::Unlimited));
@@ -163,9 +167,22 @@ fn role_grants_from_base_and_add_ons() {
     assert!(!e.has_feature("video"));
     assert_eq!(
         e.role_feature_source("technical_manager", "remote_open"),
-        Some(1)
+        Some(Source::License(1))
     );
     assert!(!e.role_has_feature("concierge", "remote_open"));
+}
+
+fn with_floor<'a>(
+    roots: &[TrustedRoot],
+    set: &[&'a [u8]],
+    device: &Device<'a>,
+    floor: u64,
+) -> licet_verifier::Evaluation<'a> {
+    let options = Options {
+        floor,
+        ..Options::default()
+    };
+    evaluate_with(roots, set, device, options).unwrap()
 }
 
 #[test]
@@ -175,25 +192,28 @@ fn clock_floor_and_capacity() {
     let set = [a.as_slice(), b.as_slice()];
     let roots = roots();
     let e = evaluate(&roots, &set, &Device::new(GROUP, NOW).unwrap()).unwrap();
-    assert_eq!(e.floor(), NOW - 2 * DAY);
+    // The floor covers the time the device has seen, not only the iat.
+    assert_eq!(e.floor(), NOW);
     let floor = NOW + DAY;
     let ok = Device::new(GROUP, floor - CLOCK_TOLERANCE).unwrap();
-    assert!(evaluate_with_floor(&roots, &set, &ok, floor).is_ok());
+    let e = with_floor(&roots, &set, &ok, floor);
+    assert_eq!((e.rollback(), e.now()), (None, floor - CLOCK_TOLERANCE));
     let back = Device::new(GROUP, floor - CLOCK_TOLERANCE - 1).unwrap();
+    let e = with_floor(&roots, &set, &back, floor);
     assert_eq!(
-        evaluate_with_floor(&roots, &set, &back, floor).err(),
+        e.rollback(),
         Some(Error::ClockRollback {
             now: floor - CLOCK_TOLERANCE - 1,
             floor
         })
     );
-    // The floor only moves forward.
     assert_eq!(
-        evaluate_with_floor(&roots, &set, &ok, floor)
-            .unwrap()
-            .floor(),
-        floor
+        e.now(),
+        floor,
+        "a rolled-back clock is evaluated at the floor"
     );
+    // The floor only moves forward.
+    assert_eq!(with_floor(&roots, &set, &ok, floor).floor(), floor);
     let nine = [a.as_slice(); 9];
     assert_eq!(
         evaluate(&roots, &nine, &ok).err(),

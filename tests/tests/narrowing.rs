@@ -163,7 +163,10 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn verifier_accepts_exactly_what_the_rules_allow(steps in prop::collection::vec(step(), 1..5)) {
+    fn verifier_accepts_exactly_what_the_rules_allow(
+        steps in prop::collection::vec(step(), 1..5),
+        leaf_delegates in prop::bool::weighted(0.3),
+    ) {
         let mut b = ChainBuilder::new(key(1), "acme", |c| {
             c.quotas = QUOTAS.iter().map(|q| (q.to_string(), Quota::Count(100))).collect();
             c.features = Some(FEATURES[..3].iter().map(|s| s.to_string()).collect());
@@ -188,7 +191,15 @@ proptest! {
         for (i, s) in steps.iter().enumerate() {
             group.push_str(&format!("/g{i}"));
             let p = eff.clone();
-            b = b.push(&group, |c| to_claims(s, &p, c));
+            let leaf = i + 1 == steps.len() && !leaf_delegates;
+            b = b.push(&group, |c| {
+                to_claims(s, &p, c);
+                if leaf {
+                    // A license for panels delegates nothing.
+                    c.cnf = None;
+                    c.depth = 0;
+                }
+            });
             let c = b.claims.last().unwrap();
             if first_bad.is_none() && !allowed(&p, c) {
                 first_bad = Some(i + 1);
@@ -206,6 +217,11 @@ proptest! {
         let bound_ok = eff.devices.as_ref().is_none_or(|d| d.contains("panel-0"));
         let result = verify(&file, &roots, &device);
         match first_bad {
+            // A delegation bounds a subtree; it licenses no panel.
+            None if leaf_delegates => prop_assert!(
+                matches!(result, Err(licet_verifier::Error::DelegationOnly { .. })),
+                "{:?}", result.err()
+            ),
             None if bound_ok => prop_assert!(result.is_ok(), "model allows, verifier says {:?}", result.err()),
             None => prop_assert_eq!(result.err(), Some(licet_verifier::Error::DeviceNotBound)),
             Some(i) => {

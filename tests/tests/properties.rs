@@ -111,8 +111,14 @@ proptest! {
         let signer = key(seed);
         let file = chain(&[sign_link(&c, &signer)]);
         let container = Container::decode(&file).unwrap();
-        let link = container.link(0).unwrap();
-        prop_assert!(licet_verifier::check_signature(0, link, None, &[TrustedRoot::from_bytes(&public(&signer)).unwrap()]).is_ok());
+        let roots = [TrustedRoot::from_bytes(&public(&signer)).unwrap()];
+        let mut signature = None;
+        licet_verifier::explain(&container, &roots, 0, None, &mut |f| {
+            if let licet_verifier::Finding::Signature { link: 0, check } = f {
+                signature = Some(check);
+            }
+        });
+        prop_assert_eq!(signature, Some(licet_verifier::SignatureCheck::Valid));
     }
 
     /// Arbitrary bytes never panic the decoder, the armor reader or the verifier.

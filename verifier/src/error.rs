@@ -181,6 +181,58 @@ pub enum Error<'a> {
         /// The capacity, [`crate::MAX_LICENSES`].
         limit: usize,
     },
+    /// The license delegates (its leaf link gives its holder a key to mint
+    /// children): it bounds a subtree, it does not license panels. A group
+    /// that needs a license for its own panels gets its own, non-delegating
+    /// one. Every prefix of a license chain ends in such a link.
+    DelegationOnly {
+        /// Link index of the leaf.
+        link: usize,
+        /// The group whose holder may mint.
+        subject: Group<'a>,
+    },
+    /// The link's `iat` lies outside the window it may be minted in: not
+    /// before its parent was minted, and before its own and its parent's end.
+    IssuedOutsideWindow {
+        /// Link index.
+        link: usize,
+        /// The link's `iat`.
+        issued_at: u64,
+        /// The earliest allowed `iat` (the parent's; 0 for the root link).
+        earliest: u64,
+        /// The end `iat` must be before (`None`: no end).
+        before: Option<u64>,
+    },
+    /// The link says it was minted more than [`crate::CLOCK_TOLERANCE`]
+    /// after the time it is checked at: a mistaken issuer clock or a link
+    /// meant to poison a device's time floor. It counts for nothing until
+    /// that time comes.
+    IssuedInFuture {
+        /// Link index.
+        link: usize,
+        /// The time it is checked at.
+        now: u64,
+        /// The link's `iat`.
+        issued_at: u64,
+    },
+    /// The same license was given twice (same leaf link); it counts once.
+    DuplicateLicense {
+        /// Position of the copy that counts.
+        of: usize,
+    },
+    /// Two different licenses claim the same serial: neither is used.
+    SerialConflict {
+        /// Position of the other license with that serial.
+        other: usize,
+    },
+    /// What the license grants does not fit in an evaluation beside the
+    /// licenses already in effect (docs/SEMANTICS.md, "Capacity").
+    EvaluationFull {
+        /// What ran out.
+        what: &'static str,
+        /// Its capacity.
+        limit: usize,
+    },
 }
 
 impl From<DecodeError> for Error<'_> {
@@ -189,73 +241,74 @@ impl From<DecodeError> for Error<'_> {
     }
 }
 
+/// The one list of error variants: number (the C ABI's `LICET_E_*` code,
+/// never reused), stable code (JSON, C names: `LICET_E_` + upper case).
+/// `code`, `number` and [`Error::TABLE`] are generated from it, and a
+/// variant missing here does not compile.
+macro_rules! error_list {
+    ($($variant:ident = $number:literal $code:literal,)*) => {
+        impl Error<'_> {
+            /// A stable, short, machine-readable name of the variant (the
+            /// CLI's `--json` output; the C ABI's names are `LICET_E_` and
+            /// this in upper case).
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $(Self::$variant { .. } => $code,)*
+                }
+            }
+
+            /// A stable number for the variant: the C ABI's error codes
+            /// (`LICET_E_*` in `licet.h`). Numbers are never reused.
+            pub fn number(&self) -> u16 {
+                match self {
+                    $(Self::$variant { .. } => $number,)*
+                }
+            }
+
+            /// Every variant's number, code and code with a trailing NUL (for
+            /// C), in number order.
+            pub const TABLE: &'static [(u16, &'static str, &'static str)] =
+                &[$(($number, $code, concat!($code, "\0")),)*];
+        }
+    };
+}
+
+error_list! {
+    Decode = 1 "decode",
+    NoTrustedRoots = 2 "no_trusted_roots",
+    InvalidRootKey = 3 "invalid_root_key",
+    UnknownRoot = 4 "unknown_root",
+    RootHasParent = 5 "root_has_parent",
+    KidMismatch = 6 "kid_mismatch",
+    InvalidDelegatedKey = 7 "invalid_delegated_key",
+    BadSignature = 8 "bad_signature",
+    ParentCannotDelegate = 9 "parent_cannot_delegate",
+    WrongParent = 10 "wrong_parent",
+    IssuerMismatch = 11 "issuer_mismatch",
+    OutsideNamespace = 12 "outside_namespace",
+    NotYetValid = 13 "not_yet_valid",
+    Expired = 14 "expired",
+    WindowWidened = 15 "window_widened",
+    DepthExceeded = 16 "depth_exceeded",
+    TierRaised = 17 "tier_raised",
+    KindWidened = 18 "kind_widened",
+    QuotaRaised = 19 "quota_raised",
+    FeatureNotGranted = 20 "feature_not_granted",
+    RoleGrantNotAllowed = 21 "role_grant_not_allowed",
+    DevicesWidened = 22 "devices_widened",
+    WrongGroup = 23 "wrong_group",
+    DeviceNotBound = 24 "device_not_bound",
+    ClockRollback = 25 "clock_rollback",
+    TooManyLicenses = 26 "too_many_licenses",
+    DelegationOnly = 27 "delegation_license",
+    IssuedOutsideWindow = 28 "issued_outside_window",
+    IssuedInFuture = 29 "issued_in_future",
+    DuplicateLicense = 30 "duplicate_license",
+    SerialConflict = 31 "serial_conflict",
+    EvaluationFull = 32 "evaluation_full",
+}
+
 impl Error<'_> {
-    /// A stable, short, machine-readable name of the variant (used by the
-    /// CLI's `--json` output and the C ABI's error codes).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Decode(_) => "decode",
-            Self::NoTrustedRoots => "no_trusted_roots",
-            Self::InvalidRootKey => "invalid_root_key",
-            Self::UnknownRoot { .. } => "unknown_root",
-            Self::RootHasParent => "root_has_parent",
-            Self::KidMismatch { .. } => "kid_mismatch",
-            Self::InvalidDelegatedKey { .. } => "invalid_delegated_key",
-            Self::BadSignature { .. } => "bad_signature",
-            Self::ParentCannotDelegate { .. } => "parent_cannot_delegate",
-            Self::WrongParent { .. } => "wrong_parent",
-            Self::IssuerMismatch { .. } => "issuer_mismatch",
-            Self::OutsideNamespace { .. } => "outside_namespace",
-            Self::NotYetValid { .. } => "not_yet_valid",
-            Self::Expired { .. } => "expired",
-            Self::WindowWidened { .. } => "window_widened",
-            Self::DepthExceeded { .. } => "depth_exceeded",
-            Self::TierRaised { .. } => "tier_raised",
-            Self::KindWidened { .. } => "kind_widened",
-            Self::QuotaRaised { .. } => "quota_raised",
-            Self::FeatureNotGranted { .. } => "feature_not_granted",
-            Self::RoleGrantNotAllowed { .. } => "role_grant_not_allowed",
-            Self::DevicesWidened { .. } => "devices_widened",
-            Self::WrongGroup { .. } => "wrong_group",
-            Self::DeviceNotBound => "device_not_bound",
-            Self::ClockRollback { .. } => "clock_rollback",
-            Self::TooManyLicenses { .. } => "too_many_licenses",
-        }
-    }
-
-    /// A stable number for the variant, 1 to 26 in declaration order: the C
-    /// ABI's error codes (`LICET_E_*` in `licet.h`). Numbers are never reused.
-    pub fn number(&self) -> u16 {
-        match self {
-            Self::Decode(_) => 1,
-            Self::NoTrustedRoots => 2,
-            Self::InvalidRootKey => 3,
-            Self::UnknownRoot { .. } => 4,
-            Self::RootHasParent => 5,
-            Self::KidMismatch { .. } => 6,
-            Self::InvalidDelegatedKey { .. } => 7,
-            Self::BadSignature { .. } => 8,
-            Self::ParentCannotDelegate { .. } => 9,
-            Self::WrongParent { .. } => 10,
-            Self::IssuerMismatch { .. } => 11,
-            Self::OutsideNamespace { .. } => 12,
-            Self::NotYetValid { .. } => 13,
-            Self::Expired { .. } => 14,
-            Self::WindowWidened { .. } => 15,
-            Self::DepthExceeded { .. } => 16,
-            Self::TierRaised { .. } => 17,
-            Self::KindWidened { .. } => 18,
-            Self::QuotaRaised { .. } => 19,
-            Self::FeatureNotGranted { .. } => 20,
-            Self::RoleGrantNotAllowed { .. } => 21,
-            Self::DevicesWidened { .. } => 22,
-            Self::WrongGroup { .. } => 23,
-            Self::DeviceNotBound => 24,
-            Self::ClockRollback { .. } => 25,
-            Self::TooManyLicenses { .. } => 26,
-        }
-    }
-
     /// The link the error is about, when it is about one.
     pub fn link(&self) -> Option<usize> {
         match *self {
@@ -276,7 +329,10 @@ impl Error<'_> {
             | Self::QuotaRaised { link, .. }
             | Self::FeatureNotGranted { link, .. }
             | Self::RoleGrantNotAllowed { link, .. }
-            | Self::DevicesWidened { link, .. } => Some(link),
+            | Self::DevicesWidened { link, .. }
+            | Self::DelegationOnly { link, .. }
+            | Self::IssuedOutsideWindow { link, .. }
+            | Self::IssuedInFuture { link, .. } => Some(link),
             _ => None,
         }
     }
@@ -456,6 +512,44 @@ impl fmt::Display for Error<'_> {
             Self::TooManyLicenses { given, limit } => {
                 write!(f, "{given} licenses given; a device holds at most {limit}")
             }
+            Self::DelegationOnly { subject, .. } => write!(
+                f,
+                "a delegation license for {subject}: it lets its holder mint licenses, it does not license panels"
+            ),
+            Self::IssuedOutsideWindow {
+                link,
+                issued_at,
+                earliest,
+                before,
+            } => match before {
+                Some(b) => write!(
+                    f,
+                    "link {link} says it was minted at {issued_at}, outside [{earliest}, {b}): before its parent or after its end"
+                ),
+                None => write!(
+                    f,
+                    "link {link} says it was minted at {issued_at}, before its parent ({earliest})"
+                ),
+            },
+            Self::IssuedInFuture {
+                link,
+                now,
+                issued_at,
+            } => write!(
+                f,
+                "link {link} says it was minted at {issued_at}, more than a day after now ({now})"
+            ),
+            Self::DuplicateLicense { of } => {
+                write!(f, "the same license as [{of}]: it counts once")
+            }
+            Self::SerialConflict { other } => write!(
+                f,
+                "another license ([{other}]) has the same serial with other contents: neither is used"
+            ),
+            Self::EvaluationFull { what, limit } => write!(
+                f,
+                "what it grants does not fit beside the licenses in effect ({what}: at most {limit})"
+            ),
         }
     }
 }

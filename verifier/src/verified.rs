@@ -1,17 +1,162 @@
-//! The verified view: the only place entitlements come from.
+//! One license on a panel: decoded (what it says), then verified (what it
+//! grants).
 
+use crate::signature::Checker;
+use crate::walk::{Signatures, Walk, first_problem};
+use crate::{Device, Error, Grants, TrustedRoot, VerifyCache};
 use licet_common::claims::Names;
-use licet_common::{Claims, Container, Group, Kind, Quota, QuotaName, Tier};
+use licet_common::limits::{MAX_ARMOR_BYTES, MAX_LICENSE_BYTES};
+use licet_common::{Claims, Container, DecodeError, DecodeErrorKind, Group, Kind, Link};
+use licet_common::{Quota, QuotaName, Tier, armor};
 
 /// Default reminder window before expiry: 30 days, in seconds.
 pub const DEFAULT_REMIND_SECONDS: u64 = 30 * 24 * 60 * 60;
 
+/// Decodes the text armor into `buf` when `input` is armored, else returns
+/// `input` itself: either way, the binary license.
+pub fn dearmor<'b>(
+    input: &'b [u8],
+    buf: &'b mut [u8; MAX_LICENSE_BYTES],
+) -> Result<&'b [u8], Error<'static>> {
+    if armor::is_armored(input) {
+        if input.len() > MAX_ARMOR_BYTES {
+            return Err(Error::Decode(DecodeError::new(
+                MAX_ARMOR_BYTES,
+                DecodeErrorKind::TooLarge {
+                    what: "armored license file",
+                    limit: MAX_ARMOR_BYTES,
+                },
+            )));
+        }
+        Ok(armor::decode(input, buf)?)
+    } else {
+        Ok(input)
+    }
+}
+
+/// A license that has been decoded but not verified. It shows what the
+/// license says, for support tooling; it grants nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct UnverifiedLicense<'a> {
+    container: Container<'a>,
+}
+
+impl<'a> UnverifiedLicense<'a> {
+    /// Decodes a binary license file (see [`dearmor`] for the text form).
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, Error<'a>> {
+        Ok(Self {
+            container: Container::decode(bytes)?,
+        })
+    }
+
+    /// The links as decoded, root-most first. Nothing in them is verified.
+    pub fn links(&self) -> impl DoubleEndedIterator<Item = &Link<'a>> + '_ {
+        self.container.links()
+    }
+
+    /// The decoded container, for the checks that do not license a panel
+    /// ([`crate::explain`], [`crate::check_untimed`]).
+    pub fn container(&self) -> &Container<'a> {
+        &self.container
+    }
+
+    /// Number of links.
+    pub fn len(&self) -> usize {
+        self.container.len()
+    }
+
+    /// Always false: a license has at least one link.
+    pub fn is_empty(&self) -> bool {
+        self.container.is_empty()
+    }
+
+    /// Verifies the whole chain for `device` against `roots`.
+    pub fn verify(
+        self,
+        roots: &[TrustedRoot],
+        device: &Device<'a>,
+    ) -> Result<VerifiedLicense<'a>, Error<'a>> {
+        check_for_device(&self.container, roots, device, &mut Checker::plain())?;
+        VerifiedLicense::new(self.container)
+    }
+
+    /// [`UnverifiedLicense::verify`], skipping the signature checks `cache`
+    /// has seen succeed and recording the new ones. Accepts and rejects
+    /// exactly what [`UnverifiedLicense::verify`] does (see [`VerifyCache`]).
+    pub fn verify_cached(
+        self,
+        roots: &[TrustedRoot],
+        device: &Device<'a>,
+        cache: &mut VerifyCache<'_>,
+    ) -> Result<VerifiedLicense<'a>, Error<'a>> {
+        let mut checker = Checker {
+            cache: Some(cache),
+            memo: None,
+        };
+        check_for_device(&self.container, roots, device, &mut checker)?;
+        VerifiedLicense::new(self.container)
+    }
+}
+
+/// The panel's check: the walk at `device.now` for `device`, stopping at
+/// the first problem. On a borrowed container (no copy of it on the stack
+/// while signatures are checked).
+pub(crate) fn check_for_device<'a>(
+    container: &Container<'a>,
+    roots: &[TrustedRoot],
+    device: &Device<'a>,
+    checker: &mut Checker<'_, '_, 'a>,
+) -> Result<(), Error<'a>> {
+    let walk = Walk {
+        signatures: Signatures::All(roots),
+        now: Some(device.now),
+        device: Some(device),
+    };
+    first_problem(&walk, container, checker)
+}
+
+/// Decodes and verifies a binary license in one step.
+pub fn verify<'a>(
+    bytes: &'a [u8],
+    roots: &[TrustedRoot],
+    device: &Device<'a>,
+) -> Result<VerifiedLicense<'a>, Error<'a>> {
+    verify_bytes(bytes, roots, device, &mut Checker::plain())
+}
+
+/// [`verify`] with a [`VerifyCache`]: see [`UnverifiedLicense::verify_cached`].
+pub fn verify_cached<'a>(
+    bytes: &'a [u8],
+    roots: &[TrustedRoot],
+    device: &Device<'a>,
+    cache: &mut VerifyCache<'_>,
+) -> Result<VerifiedLicense<'a>, Error<'a>> {
+    let mut checker = Checker {
+        cache: Some(cache),
+        memo: None,
+    };
+    verify_bytes(bytes, roots, device, &mut checker)
+}
+
+/// [`verify`] and [`verify_cached`]: decoded, checked in place, then copied
+/// once into the result: one decoded container on the stack, not two (`?`
+/// on the decode result would move it into a second local). Inlined so each
+/// public function keeps a single frame (docs/FOOTPRINT.md).
+#[inline(always)]
+fn verify_bytes<'a>(
+    bytes: &'a [u8],
+    roots: &[TrustedRoot],
+    device: &Device<'a>,
+    checker: &mut Checker<'_, '_, 'a>,
+) -> Result<VerifiedLicense<'a>, Error<'a>> {
+    let decoded = Container::decode(bytes);
+    let container = decoded.as_ref().map_err(|e| Error::Decode(*e))?;
+    check_for_device(container, roots, device, checker)?;
+    VerifiedLicense::new(*container)
+}
+
 /// A license whose whole chain verified for a device. Borrowed from the
-/// caller's buffer.
-///
-/// Every value is the *effective* one: what the leaf-most link stating it
-/// says (the verifier has checked that each statement only narrows the one
-/// above it).
+/// caller's buffer. Every value is the *effective* one ([`Grants`]).
 #[derive(Clone, Copy, Debug)]
 pub struct VerifiedLicense<'a> {
     container: Container<'a>,
@@ -19,16 +164,26 @@ pub struct VerifiedLicense<'a> {
 }
 
 impl<'a> VerifiedLicense<'a> {
-    pub(crate) fn new(container: Container<'a>, leaf: Claims<'a>) -> Self {
-        Self { container, leaf }
+    /// The view of a checked container (never empty: decoding refuses a
+    /// license without links).
+    pub(crate) fn new(container: Container<'a>) -> Result<Self, Error<'a>> {
+        let leaf = container
+            .leaf()
+            .map(|l| l.claims)
+            .ok_or(Error::Decode(DecodeError::new(
+                0,
+                DecodeErrorKind::Missing { what: "links" },
+            )))?;
+        Ok(Self { container, leaf })
+    }
+
+    /// What the license grants.
+    pub fn grants(&self) -> Grants<'_, 'a> {
+        Grants::new(&self.container, self.container.len())
     }
 
     fn leaf(&self) -> &Claims<'a> {
         &self.leaf
-    }
-
-    fn nearest<T>(&self, get: impl Fn(&Claims<'a>) -> Option<T>) -> Option<T> {
-        self.container.links().rev().find_map(|l| get(&l.claims))
     }
 
     /// What the leaf link itself states (not inherited). An add-on
@@ -39,22 +194,22 @@ impl<'a> VerifiedLicense<'a> {
 
     /// The group the license is for.
     pub fn group(&self) -> Group<'a> {
-        self.leaf().sub
+        self.leaf.sub
+    }
+
+    /// Tier.
+    pub fn tier(&self) -> Tier {
+        self.leaf.tier
+    }
+
+    /// License or add-on.
+    pub fn kind(&self) -> Kind {
+        self.leaf.kind
     }
 
     /// The leaf link's serial: the license's serial.
     pub fn serial(&self) -> &'a [u8] {
         self.leaf().serial
-    }
-
-    /// Tier.
-    pub fn tier(&self) -> Tier {
-        self.leaf().tier
-    }
-
-    /// License or add-on.
-    pub fn kind(&self) -> Kind {
-        self.leaf().kind
     }
 
     /// Valid from (UNIX seconds).
@@ -74,34 +229,27 @@ impl<'a> VerifiedLicense<'a> {
 
     /// Reminder window before expiry, in seconds (default 30 days).
     pub fn remind_seconds(&self) -> u64 {
-        crate::remind_seconds(&self.container)
+        self.grants().remind_seconds()
     }
 
     /// The effective value of a quota; `None` when not granted.
     pub fn quota(&self, name: QuotaName<'_>) -> Option<Quota> {
-        self.nearest(|c| c.quotas.get(name))
+        self.grants().quota(name)
     }
 
-    /// Every granted quota with its effective value.
+    /// Every granted quota with its effective value, each name once.
     pub fn quotas(&self) -> impl Iterator<Item = (QuotaName<'a>, Quota)> + '_ {
-        let links = self.container.links();
-        let n = self.container.len();
-        links.enumerate().flat_map(move |(i, l)| {
-            l.claims.quotas.iter().filter(move |(name, _)| {
-                // Keep a statement only when no later link restates the quota.
-                !self
-                    .container
-                    .links()
-                    .skip(i.saturating_add(1))
-                    .take(n)
-                    .any(|later| later.claims.quotas.get(*name).is_some())
-            })
-        })
+        self.grants().quotas()
+    }
+
+    /// Every role with its effective grants, each role once.
+    pub fn roles(&self) -> impl Iterator<Item = (&'a str, Names<'a>)> + '_ {
+        self.grants().roles()
     }
 
     /// The effective features.
     pub fn features(&self) -> Names<'a> {
-        self.nearest(|c| c.features).unwrap_or(Names::EMPTY)
+        self.grants().features()
     }
 
     /// True when the license grants `feature` to everyone in the group.
@@ -111,7 +259,7 @@ impl<'a> VerifiedLicense<'a> {
 
     /// The features granted to `role`, beyond [`Self::features`].
     pub fn role_grants(&self, role: &str) -> Names<'a> {
-        self.nearest(|c| c.roles.get(role)).unwrap_or(Names::EMPTY)
+        self.grants().role_grants(role)
     }
 
     /// True when `role` may use `feature` (a feature of the license or a
@@ -120,22 +268,9 @@ impl<'a> VerifiedLicense<'a> {
         self.has_feature(feature) || self.role_grants(role).contains(feature)
     }
 
-    /// Every role with its effective grants.
-    pub fn roles(&self) -> impl Iterator<Item = (&'a str, Names<'a>)> + '_ {
-        self.container.links().enumerate().flat_map(move |(i, l)| {
-            l.claims.roles.iter().filter(move |(role, _)| {
-                !self
-                    .container
-                    .links()
-                    .skip(i.saturating_add(1))
-                    .any(|later| later.claims.roles.get(role).is_some())
-            })
-        })
-    }
-
     /// The effective device binding, when there is one.
     pub fn devices(&self) -> Option<Names<'a>> {
-        self.nearest(|c| c.devices)
+        self.grants().devices()
     }
 
     /// The number of links in the chain.
@@ -144,7 +279,7 @@ impl<'a> VerifiedLicense<'a> {
     }
 
     /// The verified links, root-most first.
-    pub fn links(&self) -> impl DoubleEndedIterator<Item = &licet_common::Link<'a>> + '_ {
+    pub fn links(&self) -> impl DoubleEndedIterator<Item = &Link<'a>> + '_ {
         self.container.links()
     }
 }

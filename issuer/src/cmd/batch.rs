@@ -359,22 +359,28 @@ pub fn run(
     if !errors.is_empty() {
         return Err(validation_failed(&shown_csv, &errors));
     }
-    let holds_of = |claims: &[licet_common::encode::LinkClaims]| -> Vec<NewHold> {
+    let parent_grants = minter
+        .parent_grants()?
+        .ok_or_else(|| CliError::usage("internal error: no parent", "report this as a bug"))?;
+    let holds_of = |claims: &[licet_common::encode::LinkClaims],
+                    checked: &[super::issue::Checked]|
+     -> Vec<NewHold> {
         claims
             .iter()
-            .map(|c| NewHold {
+            .zip(checked)
+            .map(|(c, k)| NewHold {
                 nbf: c.nbf,
                 exp: c.exp,
-                quotas: effective_quotas_of(parent, c),
+                quotas: k.quotas.clone(),
                 subject: c.sub.clone(),
                 addon: c.kind == licet_common::Kind::AddOn,
             })
             .collect()
     };
-    let all = holds_of(&prepared);
+    let all = holds_of(&prepared, &checked);
     {
         let hs = &all;
-        if let Some(o) = check_allocation(&ledger.conn, parent, hs)
+        if let Some(o) = check_allocation(&ledger.conn, &parent_grants, hs)
             .map_err(ledger_err(&ledger, "check the allocation"))?
         {
             let mut e = over_allocation(&o, &base.quotas);
@@ -420,9 +426,9 @@ pub fn run(
             let err = move |e: rusqlite::Error| db_error(&path, "record the batch", &e);
             let tx = ledger.write()?;
             // Re-check inside the transaction: others may have minted since.
-            let chunk_holds = holds_of(chunk_claims);
+            let chunk_holds = holds_of(chunk_claims, chunk_checked);
             let hs = &chunk_holds;
-            if let Some(o) = check_allocation(&tx, parent, hs).map_err(&err)? {
+            if let Some(o) = check_allocation(&tx, &parent_grants, hs).map_err(&err)? {
                 let mut e = over_allocation(&o, &base.quotas);
                 e.message = format!(
                     "{shown_csv}: stopped after {minted} licenses: another issuer took part of the allocation: {}",
@@ -432,11 +438,12 @@ pub fn run(
             }
             for ((row, (bytes, file, format)), c) in chunk_rows.iter().zip(&signed).zip(&containers)
             {
-                let i = c.len().saturating_sub(1);
                 let shown = safe(&row.file.display().to_string());
+                let grants = licet_verifier::check_candidate(c).map_err(|e| {
+                    CliError::usage(format!("internal error: {e}"), "report this as a bug")
+                })?;
                 let rec = record_of(
-                    c,
-                    i,
+                    &grants,
                     bytes,
                     file,
                     "issued",
@@ -476,26 +483,4 @@ pub fn run(
         safe(&out_dir.display().to_string())
     )?;
     Ok(())
-}
-
-/// The quotas a new child holds for accounting: what it states over what
-/// it inherits from the parent (for an add-on, only what it states).
-fn effective_quotas_of(
-    parent: &Container<'_>,
-    c: &licet_common::encode::LinkClaims,
-) -> Vec<(String, Option<u32>)> {
-    let to_opt = |q: &Quota| match q {
-        Quota::Count(v) => Some(*v),
-        Quota::Unlimited => None,
-    };
-    let mut out: BTreeMap<String, Option<u32>> = BTreeMap::new();
-    if c.kind == licet_common::Kind::License {
-        for (n, v) in crate::ledger::effective_quotas(parent, parent.len()) {
-            out.insert(n, v);
-        }
-    }
-    for (n, q) in &c.quotas {
-        out.insert(n.clone(), to_opt(q));
-    }
-    out.into_iter().collect()
 }

@@ -10,9 +10,7 @@ use crate::files::read_roots;
 use crate::output::{hex, safe};
 use crate::time::parse_time;
 use licet_common::Container;
-use licet_verifier::{
-    Error, Group, TrustedRoot, check_chain, check_signature, check_time, each_narrowing_violation,
-};
+use licet_verifier::{Device, Error, Finding, Group, SignatureCheck, TrustedRoot, explain};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -22,39 +20,44 @@ struct LinkReport<'a> {
     problems: Vec<Error<'a>>,
 }
 
-fn check_links<'a>(c: &Container<'a>, roots: &[TrustedRoot], now: u64) -> Vec<LinkReport<'a>> {
-    let mut prev = None;
-    let mut out = Vec::new();
-    for (i, link) in c.links().enumerate() {
-        let mut problems = Vec::new();
-        let signature = if i == 0 && roots.is_empty() {
-            "unchecked (no --trust)"
-        } else {
-            match check_signature(i, link, prev, roots) {
-                Ok(()) => "valid",
-                Err(e) => {
-                    problems.push(e);
-                    "INVALID"
-                }
+/// Every finding of the verifier's walk, by link; problems about no link
+/// (the group, the device) come back separately.
+fn check_links<'a>(
+    c: &Container<'a>,
+    roots: &[TrustedRoot],
+    now: u64,
+    device: Option<&Device<'a>>,
+) -> (Vec<LinkReport<'a>>, Vec<Error<'a>>) {
+    let mut out: Vec<LinkReport<'a>> = c
+        .links()
+        .map(|_| LinkReport {
+            signature: "unchecked (no --trust)",
+            problems: Vec::new(),
+        })
+        .collect();
+    let mut overall = Vec::new();
+    explain(c, roots, now, device, &mut |f| match f {
+        Finding::Signature { link, check } => {
+            if let Some(r) = out.get_mut(link) {
+                r.signature = match check {
+                    SignatureCheck::Valid => "valid",
+                    SignatureCheck::Invalid => "INVALID",
+                    SignatureCheck::Unchecked => "unchecked (no --trust)",
+                };
             }
-        };
-        if let Err(e) = check_chain(i, link, prev) {
-            problems.push(e);
         }
-        if let Err(e) = check_time(i, link, now) {
-            problems.push(e);
-        }
-        each_narrowing_violation(c, i, link, &mut |e| {
-            problems.push(e);
-            true
-        });
-        out.push(LinkReport {
-            signature,
-            problems,
-        });
-        prev = Some(link);
-    }
-    out
+        Finding::Problem(e) => match e {
+            // About the license as a whole, not the link.
+            Error::DelegationOnly { .. } | Error::WrongGroup { .. } | Error::DeviceNotBound => {
+                overall.push(e)
+            }
+            _ => match e.link().and_then(|i| out.get_mut(i)) {
+                Some(r) => r.problems.push(e),
+                None => overall.push(e),
+            },
+        },
+    });
+    (out, overall)
 }
 
 /// A short hex excerpt of `bytes` around `offset`, for decode errors.
@@ -113,16 +116,12 @@ fn inspect_one(
             return (1, text, v);
         }
     };
-    let reports = check_links(&container, roots, now);
-    let mut overall: Vec<Error<'_>> = Vec::new();
-    if let (Some(g), Some(leaf)) = (group, container.leaf())
-        && !leaf.claims.sub.contains(&g)
-    {
-        overall.push(Error::WrongGroup {
-            licensed: leaf.claims.sub,
-            device: g,
-        });
-    }
+    let device = group.map(|group| Device {
+        group,
+        device_id: None,
+        now,
+    });
+    let (reports, overall) = check_links(&container, roots, now, device.as_ref());
     let problem_count = reports.iter().map(|r| r.problems.len()).sum::<usize>() + overall.len();
     let unchecked = roots.is_empty();
     let links: Vec<Value> = container

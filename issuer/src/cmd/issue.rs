@@ -14,7 +14,7 @@ use licet_common::claims::{is_device_id, is_name};
 use licet_common::encode::{LinkClaims, container, cose_sign1, protected_header, sig_structure};
 use licet_common::limits::{MAX_DEPTH, MAX_LICENSE_BYTES, MAX_LINKS, MAX_PAYLOAD_BYTES};
 use licet_common::{Container, Group, Kind, Quota, Tier};
-use licet_verifier::{TrustedRoot, check_chain, check_narrowing, check_signature};
+use licet_verifier::{TrustedRoot, check_candidate, check_untimed};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
@@ -416,6 +416,22 @@ impl<'p> Minter<'p> {
         Ok(Self { key, parent })
     }
 
+    /// What the parent chain grants (checked as far as it can be without
+    /// the vendor's root key).
+    pub(crate) fn parent_grants(&self) -> Result<Option<licet_verifier::Grants<'_, 'p>>> {
+        self.parent
+            .as_ref()
+            .map(|p| {
+                check_untimed(p, None).map_err(|e| {
+                    CliError::rejected(
+                        format!("--parent is not a valid chain: {e}"),
+                        "run `licet inspect` on it; ask its issuer for a fresh copy",
+                    )
+                })
+            })
+            .transpose()
+    }
+
     pub(crate) fn parent_leaf(&self) -> Option<licet_common::Claims<'p>> {
         self.parent
             .as_ref()
@@ -508,11 +524,13 @@ pub fn run(
     let mut ledger = crate::ledger::Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
     let container = Container::decode(&bytes)
         .map_err(|e| usage(format!("internal error: {e}"), "report this as a bug"))?;
+    // Our own output, checked before signing and its signature verified.
+    let grants = check_candidate(&container)
+        .map_err(|e| usage(format!("internal error: {e}"), "report this as a bug"))?;
     let i = container.len() - 1;
     let shown_out = safe(&out_path.display().to_string());
     let record = crate::ledger::record_of(
-        &container,
-        i,
+        &grants,
         &bytes,
         &file,
         "issued",
@@ -526,8 +544,8 @@ pub fn run(
     {
         let err = ledger_err(&ledger, "record the license");
         let tx = ledger.write()?;
-        crate::ledger::record_ancestors(&tx, &container, i, now).map_err(&err)?;
-        if let Some(p) = &minter.parent {
+        crate::ledger::record_ancestors(&tx, &grants, i, now).map_err(&err)?;
+        if let Some(p) = minter.parent_grants()? {
             let hold = crate::ledger::NewHold {
                 nbf: claims.nbf,
                 exp: claims.exp,
@@ -535,7 +553,7 @@ pub fn run(
                 subject: claims.sub.clone(),
                 addon: claims.kind == Kind::AddOn,
             };
-            if let Some(o) = crate::ledger::check_allocation(&tx, p, &[hold]).map_err(&err)? {
+            if let Some(o) = crate::ledger::check_allocation(&tx, &p, &[hold]).map_err(&err)? {
                 return Err(over_allocation(&o, &claims.quotas));
             }
         }
@@ -586,31 +604,20 @@ fn check_parent_chain(p: &Container<'_>) -> Result<()> {
 }
 
 /// For a refused feature or role grant, what the parent does grant.
-fn parent_grants(c: &Container<'_>, i: usize, e: &licet_verifier::Error<'_>) -> String {
-    let nearest_features = || {
-        (0..i)
-            .rev()
-            .filter_map(|j| c.link(j))
-            .find_map(|l| l.claims.features)
-            .map(|f| f.iter().collect::<Vec<_>>().join(", "))
-            .unwrap_or_default()
+fn parent_grants(parent: Option<&Container<'_>>, e: &licet_verifier::Error<'_>) -> String {
+    let Some(grants) = parent.and_then(|p| check_untimed(p, None).ok()) else {
+        return String::new();
     };
+    let list = |n: licet_common::claims::Names<'_>| n.iter().collect::<Vec<_>>().join(", ");
     match e {
         licet_verifier::Error::FeatureNotGranted { .. } => {
-            format!(" (the parent grants: {})", nearest_features())
+            format!(" (the parent grants: {})", list(grants.features()))
         }
-        licet_verifier::Error::RoleGrantNotAllowed { role, .. } => {
-            let grants = (0..i)
-                .rev()
-                .filter_map(|j| c.link(j))
-                .find_map(|l| l.claims.roles.get(role))
-                .map(|g| g.iter().collect::<Vec<_>>().join(", "))
-                .unwrap_or_default();
-            format!(
-                " (the parent grants everyone: {}; and {role}: {grants})",
-                nearest_features()
-            )
-        }
+        licet_verifier::Error::RoleGrantNotAllowed { role, .. } => format!(
+            " (the parent grants everyone: {}; and {role}: {})",
+            list(grants.features()),
+            list(grants.role_grants(role))
+        ),
         _ => String::new(),
     }
 }
@@ -631,6 +638,9 @@ pub fn mint(
 pub struct Checked {
     protected: Vec<u8>,
     payload: Vec<u8>,
+    /// What the new license holds of its parent's quotas: what it
+    /// contributes on a panel (the verifier's grants of the candidate).
+    pub quotas: Vec<(String, Option<u32>)>,
 }
 
 /// Runs every rule check on the new link, on the unsigned candidate chain.
@@ -668,28 +678,22 @@ pub fn check(
             "check the values given",
         )
     })?;
-    let i = decoded.len().saturating_sub(1);
-    let (link, parent_leaf) = match (
-        decoded.link(i),
-        i.checked_sub(1).and_then(|p| decoded.link(p)),
-    ) {
-        (Some(l), p) => (l, p),
-        (None, _) => {
-            return Err(usage(
-                "internal error: the new link is missing",
-                "report this as a bug",
-            ));
-        }
-    };
-    check_chain(i, link, parent_leaf)
-        .and_then(|()| check_narrowing(&decoded, i, link))
-        .map_err(|e| {
-            CliError::rejected(
-                format!("refused before signing: {}{}", crate::describe::error_text(&e), parent_grants(&decoded, i, &e)),
-                "the new license may only narrow its parent's: lower the value, or ask your issuer for more",
-            )
-        })?;
-    Ok(Checked { protected, payload })
+    let grants = check_candidate(&decoded).map_err(|e| {
+        CliError::rejected(
+            format!(
+                "refused before signing: {}{}",
+                crate::describe::error_text(&e),
+                parent_grants(parent, &e)
+            ),
+            "the new license may only narrow its parent's: lower the value, or ask your issuer for more",
+        )
+    })?;
+    let quotas = crate::ledger::contributed_quotas(&grants);
+    Ok(Checked {
+        protected,
+        payload,
+        quotas,
+    })
 }
 
 /// The license file: the parent's links and `link`.
@@ -728,11 +732,11 @@ pub fn sign_checked(
             "generate a new key",
         )
     })?;
-    let i = decoded.len().saturating_sub(1);
-    let prev = i.checked_sub(1).and_then(|p| decoded.link(p));
-    let ok = decoded
-        .link(i)
-        .is_some_and(|l| check_signature(i, l, prev, &[root]).is_ok());
+    // A root license is signed by the key itself; any other link by the key
+    // its parent delegates to (the vendor's root is not at hand).
+    let roots = [root];
+    let trust = (decoded.len() == 1).then_some(&roots[..]);
+    let ok = check_untimed(&decoded, trust).is_ok();
     if !ok {
         return Err(usage(
             "internal error: the new signature does not verify",

@@ -375,7 +375,7 @@ pub fn import(
             )
         })?;
         // Everything but time: history may have expired.
-        licet_verifier::check_untimed(&c, Some(&roots)).map_err(|e| {
+        let grants = licet_verifier::check_untimed(&c, Some(&roots)).map_err(|e| {
             CliError::rejected(
                 format!("{shown}: {}", crate::describe::error_text(&e)),
                 "nothing from this file was imported; check --trust",
@@ -384,14 +384,14 @@ pub fn import(
         let path_db = ledger.path.clone();
         let err = move |e: rusqlite::Error| db_error(&path_db, "import", &e);
         let tx = ledger.write()?;
-        let n = record_ancestors(&tx, &c, c.len(), now).map_err(&err)?;
+        let n = record_ancestors(&tx, &grants, c.len(), now).map_err(&err)?;
         recorded += n;
         // Over-allocation under each parent of the chain.
         for i in 1..c.len() {
             let Some(parent_serial) = c.link(i - 1).map(|l| l.claims.serial) else {
                 continue;
             };
-            for (name, limit) in crate::ledger::effective_quotas(&c, i) {
+            for (name, limit) in crate::ledger::effective_quotas(&grants.prefix(i)) {
                 let Some(limit) = limit else { continue };
                 let hs = holds(&tx, parent_serial, &name, 0, None).map_err(&err)?;
                 if let Some(p) = peak(&hs, 0, None).filter(|p| *p > u64::from(limit)) {

@@ -7,7 +7,7 @@ use crate::error::{CliError, EXIT_REJECTED, Result};
 use crate::files::{read_license, read_roots};
 use crate::output::safe;
 use crate::time::parse_time;
-use licet_verifier::{Device, Error, Group, LicenseStatus, evaluate_with_floor};
+use licet_verifier::{Device, Error, Group, LicenseStatus, Options, evaluate_with};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -29,6 +29,19 @@ pub fn hint(e: &Error<'_>) -> &'static str {
         }
         Error::ClockRollback { .. } => {
             "set the device clock right; a clock set back cannot revive expired licenses"
+        }
+        Error::DelegationOnly { .. } => {
+            "this file lets its holder mint licenses; install the group's own license (one minted without --delegate)"
+        }
+        Error::IssuedInFuture { .. } => {
+            "the issuer's clock was ahead or the device's is behind: check both clocks, or ask the issuer to re-mint"
+        }
+        Error::DuplicateLicense { .. } => "remove the extra copy of the file",
+        Error::SerialConflict { .. } => {
+            "one of the files was altered or re-signed: ask the issuer for fresh copies"
+        }
+        Error::EvaluationFull { .. } => {
+            "the licenses together grant more names than a panel holds: remove an add-on, or ask the issuer to combine them"
         }
         _ => {
             "run `licet inspect --trust ROOT.pub FILE` to see every problem; ask the issuer for a corrected license"
@@ -116,7 +129,31 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         device_id: args.device_id.as_deref(),
         now,
     };
-    let eval = match evaluate_with_floor(&roots, &slices, &device, floor) {
+    let builtin = args
+        .builtin_basic
+        .as_deref()
+        .map(crate::builtin::read)
+        .transpose()?;
+    let result = match &builtin {
+        Some(file) => file.with(|b| {
+            let options = Options {
+                floor,
+                builtin: Some(b),
+                cache: None,
+            };
+            evaluate_with(&roots, &slices, &device, options)
+        }),
+        None => evaluate_with(
+            &roots,
+            &slices,
+            &device,
+            Options {
+                floor,
+                ..Options::default()
+            },
+        ),
+    };
+    let eval = match result {
         Ok(e) => e,
         Err(e) => {
             if args.json {
@@ -137,7 +174,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         .iter()
         .map(|i| safe(&i.path.display().to_string()))
         .collect();
-    let in_effect = eval.base().is_some();
+    let in_effect = eval.base_source().is_some();
     if args.json {
         writeln!(
             out,

@@ -1,0 +1,230 @@
+//! The rules one link must keep, each once: chaining, time, and narrowing
+//! (`docs/SEMANTICS.md` §1). The walk (`walk.rs`) applies them in order.
+
+use crate::evaluate::CLOCK_TOLERANCE;
+use crate::{Error, Grants};
+use core::cmp::Ordering;
+use licet_common::claims::Names;
+use licet_common::{Container, Kind, Link};
+
+/// Checks that link `i` is chained to `parent`: the parent may mint, its
+/// serial and subject are named, the subject is inside the issuer's subtree.
+pub(crate) fn check_chain<'a>(
+    i: usize,
+    link: &Link<'a>,
+    parent: Option<&Link<'a>>,
+) -> Result<(), Error<'a>> {
+    let c = &link.claims;
+    match parent {
+        None if c.parent.is_some() => return Err(Error::RootHasParent),
+        None => {}
+        Some(p) => {
+            if p.claims.cnf.is_none() {
+                return Err(Error::ParentCannotDelegate { link: i });
+            }
+            if c.parent != Some(p.claims.serial) {
+                return Err(Error::WrongParent { link: i });
+            }
+            if c.iss != p.claims.sub {
+                return Err(Error::IssuerMismatch {
+                    link: i,
+                    expected: p.claims.sub,
+                    found: c.iss,
+                });
+            }
+        }
+    }
+    if !c.iss.contains(&c.sub) {
+        return Err(Error::OutsideNamespace {
+            link: i,
+            issuer: c.iss,
+            subject: c.sub,
+        });
+    }
+    Ok(())
+}
+
+/// Checks that link `i` was minted inside the window it may be minted in:
+/// not before its parent was, and before its own end (which lies inside its
+/// parent's). Untimed: it holds or fails whatever the device's clock says.
+pub(crate) fn check_issued<'a>(
+    i: usize,
+    link: &Link<'a>,
+    parent: Option<&Link<'a>>,
+) -> Result<(), Error<'a>> {
+    let c = &link.claims;
+    let earliest = parent.map_or(0, |p| p.claims.iat);
+    let before = match (c.exp, parent.and_then(|p| p.claims.exp)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if c.iat < earliest || before.is_some_and(|b| c.iat >= b) {
+        return Err(Error::IssuedOutsideWindow {
+            link: i,
+            issued_at: c.iat,
+            earliest,
+            before,
+        });
+    }
+    Ok(())
+}
+
+/// Checks that link `i` is valid at `now`: `nbf <= now < exp`, and minted no
+/// later than [`CLOCK_TOLERANCE`] after `now`.
+pub(crate) fn check_time<'a>(i: usize, link: &Link<'a>, now: u64) -> Result<(), Error<'a>> {
+    let c = &link.claims;
+    if now < c.nbf {
+        return Err(Error::NotYetValid {
+            link: i,
+            now,
+            not_before: c.nbf,
+        });
+    }
+    if let Some(exp) = c.exp
+        && now >= exp
+    {
+        return Err(Error::Expired {
+            link: i,
+            now,
+            not_after: exp,
+        });
+    }
+    if c.iat > now.saturating_add(CLOCK_TOLERANCE) {
+        return Err(Error::IssuedInFuture {
+            link: i,
+            now,
+            issued_at: c.iat,
+        });
+    }
+    Ok(())
+}
+
+/// The order names are stored in (canonical CBOR, RFC 8949 §4.2.1: shorter
+/// first, then bytewise; exact for names under 256 bytes).
+fn name_order(a: &str, b: &str) -> Ordering {
+    a.len()
+        .cmp(&b.len())
+        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
+}
+
+/// Calls `missing` for each name of `child` that is in neither `a` nor `b`,
+/// walking the three sorted lists once; stops when `missing` returns false.
+fn each_missing<'a>(
+    child: Names<'a>,
+    a: Names<'_>,
+    b: Names<'_>,
+    mut missing: impl FnMut(&'a str) -> bool,
+) -> bool {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    for name in child.iter() {
+        while a.next_if(|x| name_order(x, name).is_lt()).is_some() {}
+        while b.next_if(|x| name_order(x, name).is_lt()).is_some() {}
+        let found = a.peek() == Some(&name) || b.peek() == Some(&name);
+        if !found && !missing(name) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Reports every way link `i` (not the root) widens what the links above
+/// grant, in a fixed order, to `report`, which returns `false` to stop.
+/// Returns false when stopped.
+pub(crate) fn each_narrowing_violation<'a>(
+    container: &Container<'a>,
+    i: usize,
+    link: &Link<'a>,
+    report: &mut dyn FnMut(Error<'a>) -> bool,
+) -> bool {
+    let Some(parent) = i.checked_sub(1).and_then(|p| container.link(p)) else {
+        return true;
+    };
+    let above = Grants::new(container, i);
+    let (c, p) = (&link.claims, &parent.claims);
+    macro_rules! fail {
+        ($e:expr) => {
+            if !report($e) {
+                return false;
+            }
+        };
+    }
+    // Validity window inside the parent's.
+    let exp_ok = match (c.exp, p.exp) {
+        (_, None) => true,
+        (Some(e), Some(pe)) => e <= pe,
+        (None, Some(_)) => false,
+    };
+    if c.nbf < p.nbf || !exp_ok {
+        fail!(Error::WindowWidened {
+            link: i,
+            window: (c.nbf, c.exp),
+            parent: (p.nbf, p.exp),
+        });
+    }
+    // Depth strictly decreases, and a parent at 0 has no children.
+    if p.depth == 0 || c.depth >= p.depth {
+        fail!(Error::DepthExceeded {
+            link: i,
+            parent: p.depth,
+            depth: c.depth,
+        });
+    }
+    if c.tier > p.tier {
+        fail!(Error::TierRaised {
+            link: i,
+            parent: p.tier,
+            tier: c.tier,
+        });
+    }
+    if p.kind == Kind::AddOn && c.kind != Kind::AddOn {
+        fail!(Error::KindWidened { link: i });
+    }
+    for (name, requested) in c.quotas.iter() {
+        let granted = above.quota(name);
+        if !granted.is_some_and(|g| requested.within(g)) {
+            fail!(Error::QuotaRaised {
+                link: i,
+                name,
+                parent: granted,
+                requested,
+            });
+        }
+    }
+    let parent_features = above.features();
+    if let Some(features) = c.features {
+        let mut stopped = false;
+        each_missing(features, parent_features, Names::EMPTY, |feature| {
+            stopped = !report(Error::FeatureNotGranted { link: i, feature });
+            !stopped
+        });
+        if stopped {
+            return false;
+        }
+    }
+    for (role, grants) in c.roles.iter() {
+        let parent_grants = above.role_grants(role);
+        let mut stopped = false;
+        each_missing(grants, parent_features, parent_grants, |feature| {
+            stopped = !report(Error::RoleGrantNotAllowed {
+                link: i,
+                role,
+                feature,
+            });
+            !stopped
+        });
+        if stopped {
+            return false;
+        }
+    }
+    if let (Some(devices), Some(parent_devices)) = (c.devices, above.devices()) {
+        let mut stopped = false;
+        each_missing(devices, parent_devices, Names::EMPTY, |device| {
+            stopped = !report(Error::DevicesWidened { link: i, device });
+            !stopped
+        });
+        if stopped {
+            return false;
+        }
+    }
+    true
+}
