@@ -16,6 +16,11 @@
 #                           20 days (inside its 30-day reminder), Basic without end
 #   addon.lic               add-on for the building: +4 app_installs, feature "intercom_api"
 #   armored.txt             1 link, Basic, in the text armor
+#   dist.lic, dealer.lic,   the delegation licenses above the building: each
+#   complex.lic,            is a prefix of chain5.lic (and of plus/basic/addon),
+#   building.lic            and no panel may accept one
+#   poison.lic              Basic for the building, valid now, that says it was
+#                           minted in ten years (an issuer with a wrong clock)
 #   now                     the UNIX time the files were minted at
 #   group                   the panel's group
 set -euo pipefail
@@ -67,6 +72,11 @@ issue --key "$k/complex.key" --parent "$out/complex.lic" --subject "$building" -
   --quota sip_numbers=2 --quota app_installs=2 --quota integrations=0 --feature video --out "$out/basic.lic"
 issue --key "$k/complex.key" --parent "$out/complex.lic" --subject "$building" --addon \
   --quota app_installs=4 --feature intercom_api --out "$out/addon.lic"
+
+# Minted "in ten years" but valid from now: panels refuse it, and it cannot
+# push their time floor forward.
+issue --key "$k/complex.key" --parent "$out/complex.lic" --subject "$building" --tier basic \
+  --quota sip_numbers=1 --quota app_installs=0 --quota integrations=0 --now +3650d --not-before "@$(date +%s)" --out "$out/poison.lic"
 
 # The same kind of license in the text armor, for licet_dearmor.
 "$licet" issue --key "$k/vendor.key" --subject "$building" --issuer acme --tier basic \

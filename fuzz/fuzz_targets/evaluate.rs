@@ -1,6 +1,6 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use licet_verifier::{Device, TrustedRoot, evaluate_with_floor};
+use licet_verifier::{Builtin, Device, Options, Quota, TrustedRoot, evaluate_with};
 
 fuzz_target!(|data: &[u8]| {
     // Input: licenses separated by the byte string "LICET-NEXT" (at most 8).
@@ -15,13 +15,35 @@ fuzz_target!(|data: &[u8]| {
     parts.truncate(licet_verifier::MAX_LICENSES);
     let root = TrustedRoot::from_bytes(&licet_tests::public(&licet_tests::key(1))).unwrap();
     let device = Device::new("acme/dist-7/dealer-3/complex-12/bldg-2", licet_tests::NOW).unwrap();
-    if let Ok(e) = evaluate_with_floor(&[root], &parts, &device, licet_tests::NOW - 86_400) {
+    let builtin = Builtin {
+        quotas: &[("sip_numbers", Quota::Count(1))],
+        features: &["video"],
+        roles: &[("concierge", &["guest_passes"])],
+    };
+    let options = Options {
+        floor: licet_tests::NOW - 86_400,
+        builtin: Some(&builtin),
+        cache: None,
+    };
+    if let Ok(e) = evaluate_with(&[root], &parts, &device, options) {
+        // The built-in Basic is always there to fall back to.
+        assert!(e.base_source().is_some());
+        assert!(e.floor() >= licet_tests::NOW);
         let _ = e.quotas().count();
         let _ = e.next_change();
         let _ = e.warning();
-        for i in e.in_use() {
-            let _ = e.features_of(i).iter().count();
-            let _ = e.roles_of(i).count();
+        for (f, _) in e.features() {
+            assert!(e.has_feature(f));
+        }
+        for r in e.roles() {
+            for (g, _) in e.role_grants(r) {
+                assert!(e.role_has_feature(r, g));
+            }
+        }
+        // Each license counts once: no two in effect share a serial.
+        let serials: Vec<_> = e.in_use().filter_map(|i| e.license(i)).map(|l| l.serial()).collect();
+        for (i, s) in serials.iter().enumerate() {
+            assert!(!serials[..i].contains(s));
         }
     }
 });

@@ -217,7 +217,7 @@ pub struct InspectArgs {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// License files the device holds (text or binary), evaluated together.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "builtin_basic")]
     pub files: Vec<PathBuf>,
     /// Trusted root public key (repeatable, for key rotation).
     #[arg(long, value_name = "ROOT.pub", required = true)]

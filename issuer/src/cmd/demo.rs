@@ -14,6 +14,9 @@ const DEALER: &str = "acme/dist-7/dealer-3";
 const COMPLEX: &str = "acme/dist-7/dealer-3/complex-12";
 const BUILDING: &str = "acme/dist-7/dealer-3/complex-12/bldg-2";
 const OTHER_BUILDING: &str = "acme/dist-7/dealer-3/complex-13/bldg-1";
+/// The Basic entitlement the demo's panel firmware carries.
+const BUILTIN_BASIC: &str =
+    "quotas = { sip_numbers = 1, app_installs = 2 }\nfeatures = [\"video\"]\n";
 
 pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     let dir: PathBuf = match &args.dir {
@@ -70,6 +73,8 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         "export LICET_LEDGER=$PWD/ledger.sqlite   # every license minted is recorded here\n"
     )?;
 
+    let basic_file = dir.join("firmware-basic.toml");
+    std::fs::write(&basic_file, BUILTIN_BASIC).map_err(|e| io_error(&basic_file, "write", &e))?;
     let mut step = |comment: &str, cmd: &str, expect: u8| -> Result<()> {
         writeln!(out, "# {comment}")?;
         writeln!(out, "$ licet {cmd}")?;
@@ -159,6 +164,21 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         "a panel in another complex gets nothing from it: licenses cannot move",
         &format!("verify bldg-2.lic --trust vendor.pub --group {OTHER_BUILDING}"),
         1,
+    )?;
+    step(
+        "the dealer's own file licenses no panel: a license that delegates bounds a subtree",
+        &format!("verify dealer.lic --trust vendor.pub --group {BUILDING}"),
+        1,
+    )?;
+    step(
+        &format!(
+            "in 400 days the chain above the building has ended: the panel still runs the Basic\n# its firmware carries (firmware-basic.toml: {})",
+            BUILTIN_BASIC.trim().replace('\n', "; ")
+        ),
+        &format!(
+            "verify bldg-2.lic --builtin-basic firmware-basic.toml --trust vendor.pub --group {BUILDING} --at +400d"
+        ),
+        0,
     )?;
     step(
         "what the dealer holds and has handed out (from the ledger)",
