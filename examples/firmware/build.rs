@@ -40,7 +40,9 @@ fn main() {
         read("now").trim(),
         read("group").trim()
     );
-    for name in ["chain1", "chain3", "chain5", "plus", "basic", "addon"] {
+    for name in [
+        "chain1", "chain3", "chain5", "plus", "basic", "addon", "building",
+    ] {
         let p = dir.join(format!("{name}.lic"));
         println!("cargo:rerun-if-changed={}", p.display());
         src += &format!(

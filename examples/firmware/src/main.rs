@@ -37,7 +37,10 @@ struct Summary {
 #[cfg(not(feature = "stub"))]
 mod engine {
     use super::{Outcome, Summary, fixtures};
-    use licet_verifier::{Device, Quota, QuotaName, Tier, TrustedRoot, evaluate, verify};
+    use licet_verifier::{
+        Builtin, Device, Options, Quota, QuotaName, Tier, TrustedRoot, evaluate, evaluate_with,
+        verify,
+    };
 
     /// Verifies `license` for a panel in `group` at `now`, from raw bytes:
     /// the root key is decoded here too.
@@ -82,6 +85,49 @@ mod engine {
         let Ok(e) = evaluate(&[root], &files, &device) else {
             return empty;
         };
+        summary(&e)
+    }
+
+    /// The Basic entitlement this firmware carries: in effect whenever no
+    /// license is.
+    const BUILTIN: Builtin<'static> = Builtin {
+        quotas: &[
+            ("sip_numbers", Quota::Count(1)),
+            ("app_installs", Quota::Count(2)),
+        ],
+        features: &["video"],
+        roles: &[],
+    };
+
+    /// Evaluates `license` alone, with the built-in Basic, at `now`.
+    #[inline(never)]
+    pub fn with_builtin(license: &'static [u8], now: u64) -> Summary {
+        let (Ok(root), Ok(device)) = (
+            TrustedRoot::from_bytes(&fixtures::ROOT),
+            Device::new(fixtures::GROUP, now),
+        ) else {
+            return summary_none();
+        };
+        let options = Options {
+            builtin: Some(&BUILTIN),
+            ..Options::default()
+        };
+        match evaluate_with(&[root], &[license], &device, options) {
+            Ok(e) => summary(&e),
+            Err(_) => summary_none(),
+        }
+    }
+
+    fn summary_none() -> Summary {
+        Summary {
+            tier: "none",
+            sip_numbers: None,
+            app_installs: None,
+            warning: false,
+        }
+    }
+
+    fn summary(e: &licet_verifier::Evaluation<'_>) -> Summary {
         Summary {
             tier: match e.tier() {
                 Some(Tier::Basic) => "basic",
@@ -112,6 +158,16 @@ mod engine {
             None
         } else {
             Some(("stub", Some(x)))
+        }
+    }
+
+    #[inline(never)]
+    pub fn with_builtin(license: &'static [u8], now: u64) -> Summary {
+        Summary {
+            tier: "stub",
+            sip_numbers: Some(black_box(license).len() as u32 ^ black_box(now as u32)),
+            app_installs: None,
+            warning: black_box(false),
         }
     }
 
@@ -216,6 +272,16 @@ fn main() -> ! {
         "3-link chain, 400 days later",
         engine::check(CHAIN3, GROUP, now + 400 * DAY),
         Some(("expired", Some(2))),
+    );
+    e.check(
+        "5-link chain cut to its first 4 links",
+        engine::check(BUILDING, GROUP, now),
+        Some(("delegation_license", Some(3))),
+    );
+    e.summary(
+        "3-link chain 400 days later, with the built-in Basic",
+        engine::with_builtin(CHAIN3, now + 400 * DAY),
+        ("basic", 1, 2, false),
     );
     e.summary(
         "Plus + Basic + add-on now",
