@@ -1144,3 +1144,199 @@ fn verify_several_licenses_with_fallback_and_floor() {
     );
     assert!(out.contains("next change 2027-03-01T00:00:00Z"), "{out}");
 }
+
+/// Regression (cut-down file): the first k links of the building's file are
+/// the dealer's or the complex's license. Through the real binary, no panel
+/// accepts one, and `inspect` says what the file is.
+#[test]
+fn cut_down_file_is_refused_by_verify_and_inspect() {
+    let t = hierarchy();
+    let d = t.path();
+    let bldg = std::fs::read(d.join("bldg.lic")).unwrap();
+    let c = licet_common::Container::decode(&bldg).unwrap();
+    for k in 1..c.len() {
+        let links: Vec<&[u8]> = c.links().take(k).map(|l| l.bytes).collect();
+        let cut = licet_common::encode::container(links.into_iter());
+        let name = format!("cut-{k}.lic");
+        std::fs::write(d.join(&name), licet_common::armor::encode(&cut)).unwrap();
+        for group in [BUILDING, &format!("{BUILDING}/apt-1")] {
+            let (code, out, _) = run(
+                d,
+                &[
+                    "verify",
+                    &name,
+                    "--trust",
+                    "vendor.pub",
+                    "--group",
+                    group,
+                    "--at",
+                    "2027-06-01",
+                    "--json",
+                ],
+            );
+            assert_eq!(code, 1, "{k} links for {group}");
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["licenses"][0]["error"]["code"], "delegation_license");
+            assert!(v["effective"].is_null());
+        }
+        let (code, out, _) = run(
+            d,
+            &[
+                "inspect",
+                &name,
+                "--trust",
+                "vendor.pub",
+                "--group",
+                BUILDING,
+                "--at",
+                "2027-06-01",
+            ],
+        );
+        assert_eq!(code, 1);
+        assert!(out.contains("it does not license panels"), "{out}");
+    }
+}
+
+/// Regression (duplicate add-on): the same file given seven times counts once.
+#[test]
+fn same_addon_seven_times_counts_once_in_verify() {
+    let t = hierarchy();
+    let d = t.path();
+    run_ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "complex.key",
+            "--parent",
+            "complex.lic",
+            "--subject",
+            BUILDING,
+            "--addon",
+            "--quota",
+            "sip_numbers=3",
+            "--out",
+            "addon.lic",
+        ],
+    );
+    let mut args = vec!["verify", "bldg.lic"];
+    args.extend(["addon.lic"; 7]);
+    args.extend([
+        "--trust",
+        "vendor.pub",
+        "--group",
+        BUILDING,
+        "--at",
+        "2027-06-01",
+        "--json",
+    ]);
+    let (code, out, _) = run(d, &args);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["effective"]["quotas"]["sip_numbers"]["value"], 13);
+    assert_eq!(v["licenses"][2]["error"]["code"], "duplicate_license");
+}
+
+/// Regression (far-future iat): a license "minted in ten years" by an
+/// issuer with a wrong clock is refused, and the floor stays at the true
+/// time, so the Basic license keeps working.
+#[test]
+fn far_future_iat_cannot_poison_the_floor() {
+    let t = hierarchy();
+    let d = t.path();
+    run_ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "complex.key",
+            "--parent",
+            "complex.lic",
+            "--subject",
+            BUILDING,
+            "--tier",
+            "basic",
+            "--quota",
+            "sip_numbers=0",
+            "--now",
+            "2028-06-01",
+            "--not-before",
+            "2027-01-01",
+            "--out",
+            "future.lic",
+        ],
+    );
+    let (code, out, _) = run(
+        d,
+        &[
+            "verify",
+            "bldg.lic",
+            "future.lic",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            BUILDING,
+            "--at",
+            "2027-06-01",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["licenses"][1]["error"]["code"], "issued_in_future");
+    assert_eq!(v["floor"], v["at"], "the floor is the time evaluated at");
+}
+
+/// The firmware's Basic from `--builtin-basic`: in effect with no file, and
+/// a bad file is a usage error with a hint.
+#[test]
+fn builtin_basic_runs_without_any_license() {
+    let t = hierarchy();
+    let d = t.path();
+    std::fs::write(
+        d.join("basic.toml"),
+        "quotas = { sip_numbers = 1, door_codes = \"unlimited\" }\nfeatures = [\"video\"]\nroles = { concierge = [\"guest_passes\"] }\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(
+        d,
+        &[
+            "verify",
+            "--builtin-basic",
+            "basic.toml",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            BUILDING,
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["effective"]["base"], "builtin");
+    assert_eq!(v["effective"]["tier"], "basic");
+    assert_eq!(v["effective"]["quotas"]["door_codes"]["value"], "unlimited");
+    assert_eq!(
+        v["effective"]["roles"]["concierge"]["guest_passes"],
+        "builtin"
+    );
+    std::fs::write(d.join("bad.toml"), "quotas = { sip_numbers = -1 }\n").unwrap();
+    let (code, _, err) = run(
+        d,
+        &[
+            "verify",
+            "--builtin-basic",
+            "bad.toml",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            BUILDING,
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("error: --builtin-basic bad.toml: quota sip_numbers = -1")
+            && err.contains("hint:"),
+        "{err}"
+    );
+}

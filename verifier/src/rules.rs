@@ -129,7 +129,9 @@ fn each_missing<'a>(
 
 /// Reports every way link `i` (not the root) widens what the links above
 /// grant, in a fixed order, to `report`, which returns `false` to stop.
-/// Returns false when stopped.
+/// Returns false when stopped. In its own frame: its iterators are not on
+/// the stack while signatures are checked (docs/FOOTPRINT.md).
+#[inline(never)]
 pub(crate) fn each_narrowing_violation<'a>(
     container: &Container<'a>,
     i: usize,

@@ -96,6 +96,7 @@ impl<'a> Checker<'_, '_, 'a> {
     }
 }
 
+#[inline(never)]
 fn check_with<'a>(i: usize, link: &Link<'a>, signer: &Signer<'_, 'a>) -> Result<(), Error<'a>> {
     let key = signer.decode()?;
     if ed25519_verify(&key, link.signature, |sink| {

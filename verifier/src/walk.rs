@@ -136,6 +136,7 @@ impl<'a> Walk<'_, '_, 'a> {
 /// Whether the chain licenses `device`: the leaf delegates nothing (a
 /// delegation bounds a subtree, it licenses no panel), it is for the
 /// device's group or an ancestor, and a device binding names the device.
+#[inline(never)]
 fn target_problems<'a>(container: &Container<'a>, device: &Device<'a>) -> [Option<Error<'a>>; 3] {
     let Some(leaf) = container.leaf() else {
         return [None; 3];
