@@ -737,7 +737,8 @@ impl<'a> Evaluation<'a> {
             LicenseStatus::Rejected(_) => return None,
         }
         let container = Container::decode(self.inputs.get(i)?).ok()?;
-        VerifiedLicense::new(container).ok()
+        let leaf = crate::verified::leaf_claims(&container).ok()?;
+        Some(VerifiedLicense::new(container, leaf))
     }
 
     /// The tier in effect (the base's; Basic for the built-in one).

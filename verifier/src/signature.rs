@@ -59,6 +59,7 @@ impl<'a> Checker<'_, '_, 'a> {
 
     /// Checks link `i`'s signer and signature; returns its cache entry when
     /// a cache is in use.
+    #[inline(always)]
     pub(crate) fn check(
         &mut self,
         i: usize,

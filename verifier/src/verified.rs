@@ -77,7 +77,10 @@ impl<'a> UnverifiedLicense<'a> {
         device: &Device<'a>,
     ) -> Result<VerifiedLicense<'a>, Error<'a>> {
         check_for_device(&self.container, roots, device, &mut Checker::plain())?;
-        VerifiedLicense::new(self.container)
+        Ok(VerifiedLicense::new(
+            self.container,
+            leaf_claims(&self.container)?,
+        ))
     }
 
     /// [`UnverifiedLicense::verify`], skipping the signature checks `cache`
@@ -94,13 +97,18 @@ impl<'a> UnverifiedLicense<'a> {
             memo: None,
         };
         check_for_device(&self.container, roots, device, &mut checker)?;
-        VerifiedLicense::new(self.container)
+        Ok(VerifiedLicense::new(
+            self.container,
+            leaf_claims(&self.container)?,
+        ))
     }
 }
 
 /// The panel's check: the walk at `device.now` for `device`, stopping at
 /// the first problem. On a borrowed container (no copy of it on the stack
-/// while signatures are checked).
+/// while signatures are checked). Inlined: one frame above the signature
+/// check on the panel's path.
+#[inline(always)]
 pub(crate) fn check_for_device<'a>(
     container: &Container<'a>,
     roots: &[TrustedRoot],
@@ -152,7 +160,21 @@ fn verify_bytes<'a>(
     let decoded = Container::decode(bytes);
     let container = decoded.as_ref().map_err(|e| Error::Decode(*e))?;
     check_for_device(container, roots, device, checker)?;
-    VerifiedLicense::new(*container)
+    // The leaf first: building the result is then infallible, with no
+    // second copy of the container in this frame.
+    let leaf = leaf_claims(container)?;
+    Ok(VerifiedLicense::new(*container, leaf))
+}
+
+/// The leaf's claims (decoding refuses a license without links).
+pub(crate) fn leaf_claims<'a>(container: &Container<'a>) -> Result<Claims<'a>, Error<'a>> {
+    container
+        .leaf()
+        .map(|l| l.claims)
+        .ok_or(Error::Decode(DecodeError::new(
+            0,
+            DecodeErrorKind::Missing { what: "links" },
+        )))
 }
 
 /// A license whose whole chain verified for a device. Borrowed from the
@@ -164,17 +186,9 @@ pub struct VerifiedLicense<'a> {
 }
 
 impl<'a> VerifiedLicense<'a> {
-    /// The view of a checked container (never empty: decoding refuses a
-    /// license without links).
-    pub(crate) fn new(container: Container<'a>) -> Result<Self, Error<'a>> {
-        let leaf = container
-            .leaf()
-            .map(|l| l.claims)
-            .ok_or(Error::Decode(DecodeError::new(
-                0,
-                DecodeErrorKind::Missing { what: "links" },
-            )))?;
-        Ok(Self { container, leaf })
+    /// The view of a checked container and its leaf's claims.
+    pub(crate) fn new(container: Container<'a>, leaf: Claims<'a>) -> Self {
+        Self { container, leaf }
     }
 
     /// What the license grants.

@@ -57,7 +57,10 @@ pub(crate) struct Walk<'r, 'd, 'a> {
 
 impl<'a> Walk<'_, '_, 'a> {
     /// Walks `container`, reporting to `report`, which returns false to
-    /// stop. Returns true when nothing was reported as a problem.
+    /// stop. Returns true when nothing was reported as a problem. Inlined
+    /// into its callers so the panel's path keeps one frame above the
+    /// signature check (docs/FOOTPRINT.md).
+    #[inline(always)]
     pub(crate) fn run(
         &self,
         container: &Container<'a>,
@@ -159,6 +162,7 @@ fn target_problems<'a>(container: &Container<'a>, device: &Device<'a>) -> [Optio
 }
 
 /// Runs `walk` and returns the first problem.
+#[inline(always)]
 pub(crate) fn first_problem<'a>(
     walk: &Walk<'_, '_, 'a>,
     container: &Container<'a>,
