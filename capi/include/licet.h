@@ -152,7 +152,7 @@
 #define LICET_UNLIMITED UINT64_MAX
 
 // Size of `LicetEvaluation` in 64-bit words.
-#define LICET_EVALUATION_WORDS 640
+#define LICET_EVALUATION_WORDS 912
 
 // Most quotas in a `LicetBuiltin`.
 #define LICET_MAX_BUILTIN_QUOTAS 16

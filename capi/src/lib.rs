@@ -123,7 +123,7 @@ pub const LICET_UNLIMITED: u64 = u64::MAX;
 /// cbindgen:ignore
 pub const LICET_NO_LINK: usize = usize::MAX;
 /// Size of `LicetEvaluation` in 64-bit words.
-pub const LICET_EVALUATION_WORDS: usize = 640;
+pub const LICET_EVALUATION_WORDS: usize = 912;
 
 /// The device a license is checked for. Text is UTF-8, not NUL-terminated.
 #[repr(C)]
@@ -539,9 +539,10 @@ unsafe fn with_builtin<R>(
         // SAFETY: non-null, valid for `n` elements by contract.
         Ok(unsafe { core::slice::from_raw_parts(p, n) })
     }
-    // SAFETY (every block below): the caller's contract.
+    // SAFETY: each name is valid for its length (the caller's contract).
     let name = |n: &LicetName| unsafe { text(n.name, n.len) };
     let mut quotas = [("", Quota::Count(0)); LICET_MAX_BUILTIN_QUOTAS];
+    // SAFETY: `quotas` is valid for `quota_count` entries (the contract).
     let q = unsafe { list(b.quotas, b.quota_count, LICET_MAX_BUILTIN_QUOTAS)? };
     for (slot, q) in quotas.iter_mut().zip(q) {
         let value = match q.value {
@@ -551,15 +552,18 @@ unsafe fn with_builtin<R>(
         *slot = (name(&q.name)?, value);
     }
     let mut features = [""; LICET_MAX_BUILTIN_FEATURES];
+    // SAFETY: `features` is valid for `feature_count` entries (the contract).
     let fs = unsafe { list(b.features, b.feature_count, LICET_MAX_BUILTIN_FEATURES)? };
     for (slot, f) in features.iter_mut().zip(fs) {
         *slot = name(f)?;
     }
     let mut grants = [[""; LICET_MAX_BUILTIN_GRANTS]; LICET_MAX_BUILTIN_ROLES];
     let mut role_names = [""; LICET_MAX_BUILTIN_ROLES];
+    // SAFETY: `roles` is valid for `role_count` entries (the contract).
     let rs = unsafe { list(b.roles, b.role_count, LICET_MAX_BUILTIN_ROLES)? };
     for ((r, slots), role) in rs.iter().zip(grants.iter_mut()).zip(role_names.iter_mut()) {
         *role = name(&r.role)?;
+        // SAFETY: each role's `grants` is valid for `grant_count` entries.
         let gs = unsafe { list(r.grants, r.grant_count, LICET_MAX_BUILTIN_GRANTS)? };
         for (slot, g) in slots.iter_mut().zip(gs) {
             *slot = name(g)?;

@@ -226,6 +226,12 @@ impl<'b> Cursor<'b> {
         core::str::from_utf8(bytes).map_err(|_| self.err_at(pos, DecodeErrorKind::Malformed))
     }
 
+    /// Reads a definite-length text string's bytes, without checking UTF-8:
+    /// for data a decoder has already validated.
+    pub fn text_bytes(&mut self, max: usize, what: &'static str) -> Result<&'b [u8], DecodeError> {
+        self.string(MAJOR_TEXT, "text string", max, what)
+    }
+
     /// Reads a byte or text string's head and content, refusing a length
     /// over `max` before reading it.
     fn string(

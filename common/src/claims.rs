@@ -174,14 +174,37 @@ impl<'a> Names<'a> {
         }
     }
 
+    /// The names as bytes, in the same order, without checking UTF-8 again
+    /// (they were checked when the link was decoded).
+    pub fn iter_bytes(&self) -> NamesBytesIter<'a> {
+        NamesBytesIter {
+            cursor: Cursor::new(self.raw, 0),
+            left: self.len,
+        }
+    }
+
     /// True when `name` is in the set.
     pub fn contains(&self, name: &str) -> bool {
-        self.iter().any(|n| n == name)
+        self.iter_bytes().any(|n| n == name.as_bytes())
     }
 
     /// True when every name of `self` is in `other`.
     pub fn is_subset_of(&self, other: &Names<'_>) -> bool {
         self.iter().all(|n| other.contains(n))
+    }
+
+    /// Reads an array of names decoded and validated before (inside a link
+    /// that decoded): only the structure is walked, no name is checked again.
+    fn read_validated(c: &mut Cursor<'a>) -> Option<Self> {
+        let len = c.array(usize::MAX, "names").ok()?;
+        let start = c.position();
+        for _ in 0..len {
+            c.text_bytes(usize::MAX, "name").ok()?;
+        }
+        Some(Self {
+            raw: c.slice_from(start).ok()?,
+            len,
+        })
     }
 
     /// Reads an array of names: each checked by `valid`, sorted, unique.
@@ -236,6 +259,21 @@ impl<'a> Iterator for NamesIter<'a> {
         self.left = self.left.checked_sub(1)?;
         // The set was validated when the link was decoded.
         self.cursor.text(usize::MAX, "name").ok()
+    }
+}
+
+/// Iterator over [`Names::iter_bytes`].
+#[derive(Debug, Clone)]
+pub struct NamesBytesIter<'a> {
+    cursor: Cursor<'a>,
+    left: usize,
+}
+
+impl<'a> Iterator for NamesBytesIter<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        self.left = self.left.checked_sub(1)?;
+        self.cursor.text_bytes(usize::MAX, "name").ok()
     }
 }
 
@@ -428,14 +466,8 @@ impl<'a> Iterator for RolesIter<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         self.left = self.left.checked_sub(1)?;
         let role = self.cursor.text(MAX_NAME_BYTES, "role name").ok()?;
-        let grants = Names::decode(
-            &mut self.cursor,
-            MAX_ROLE_GRANTS,
-            MAX_NAME_BYTES,
-            "role grants",
-            is_name,
-        )
-        .ok()?;
+        // Validated when the link was decoded.
+        let grants = Names::read_validated(&mut self.cursor)?;
         Some((role, grants))
     }
 }

@@ -29,6 +29,23 @@ fn main() {
             c.kind = licet_common::Kind::AddOn
         })
         .build(),
+        // Licenses for the building the targets' panel is in: a Basic
+        // without end, an add-on, and one minted a day ahead.
+        ChainBuilder::new(key(1), "acme/dist-7", |c| c.exp = None)
+            .push_leaf("acme/dist-7/dealer-3/complex-12/bldg-2", |c| {
+                c.tier = licet_common::Tier::Basic;
+                c.exp = None;
+                c.serial = vec![0xba; 8];
+            })
+            .build(),
+        ChainBuilder::new(key(1), "acme/dist-7", |_| {})
+            .push_leaf("acme/dist-7/dealer-3/complex-12/bldg-2", |c| {
+                c.kind = licet_common::Kind::AddOn;
+                c.serial = vec![0xad; 8];
+                c.quotas.insert("door_codes".into(), Quota::Count(3));
+                c.iat = NOW + DAY;
+            })
+            .build(),
     ];
     let write = |target: &str, name: &str, bytes: &[u8]| {
         let dir = out.join(target);
@@ -56,5 +73,12 @@ fn main() {
         set.extend_from_slice(c);
     }
     write("evaluate", "set", &set);
+    // The same add-on twice beside its base.
+    let mut dup = chains[3].clone();
+    for _ in 0..2 {
+        dup.extend_from_slice(b"LICET-NEXT");
+        dup.extend_from_slice(&chains[4]);
+    }
+    write("evaluate", "duplicates", &dup);
     println!("seeds written to {}", out.display());
 }

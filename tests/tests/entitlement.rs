@@ -564,7 +564,7 @@ proptest! {
         let e = evaluate(&roots(), &set, &Device::new(BUILDING, NOW).unwrap()).unwrap();
         // The model: each distinct license once; serial 0x51 counts only
         // when every file claiming it is the same.
-        let has = |l: &[u8]| set.iter().any(|s| *s == l);
+        let has = |l: &[u8]| set.contains(&l);
         let impostor_in = has(&fake);
         let mut want = 0u32;
         for (i, l) in licenses.iter().enumerate() {

@@ -35,9 +35,11 @@
 //! could not fit on its own).
 
 use crate::grants::Contribution;
+use crate::rules::byte_order;
 use crate::signature::{Checker, Memo};
 use crate::verified::check_for_device;
 use crate::{Device, Error, Grants, TrustedRoot, VerifiedLicense, VerifyCache};
+use core::cmp::Ordering;
 use licet_common::{Container, Kind, Quota, QuotaName, Tier};
 
 /// Most licenses one evaluation considers.
@@ -49,13 +51,13 @@ pub const MAX_LICENSES: usize = 8;
 pub const CLOCK_TOLERANCE: u64 = 24 * 60 * 60;
 
 /// Most quota contributions (one per license and quota) in one evaluation.
-pub const MAX_EFFECTIVE_QUOTAS: usize = 32;
+pub const MAX_EFFECTIVE_QUOTAS: usize = 48;
 /// Most distinct features in effect in one evaluation.
 pub const MAX_EFFECTIVE_FEATURES: usize = 64;
 /// Most distinct (role, feature) grants in effect in one evaluation.
-pub const MAX_EFFECTIVE_GRANTS: usize = 64;
+pub const MAX_EFFECTIVE_GRANTS: usize = 128;
 /// Bytes for the distinct names (custom quotas, features, roles) in effect.
-pub const NAME_BYTES: usize = 2048;
+pub const NAME_BYTES: usize = 3072;
 
 /// The Basic entitlement a panel's firmware carries as constants: in effect
 /// whenever no license is — no file, only expired files, only broken files.
@@ -143,10 +145,18 @@ enum QuotaKey {
     Custom(NameRef),
 }
 
+/// One license's contribution to one quota (for [`Evaluation::quota_sources`]).
 #[derive(Clone, Copy, Debug)]
 struct QuotaEntry {
     key: QuotaKey,
     source: u8,
+    value: Quota,
+}
+
+/// A quota's total, sorted by name for lookups.
+#[derive(Clone, Copy, Debug)]
+struct QuotaTotal {
+    key: QuotaKey,
     value: Quota,
 }
 
@@ -166,21 +176,41 @@ struct GrantEntry {
 const NO_NAME: NameRef = NameRef { at: 0, len: 0 };
 
 /// The effective values, owned: nothing here points into the licenses.
+/// Features, grants and quota totals are kept sorted by name (the order
+/// names are stored in, `name_order`): every query is a binary search.
 #[derive(Clone, Copy, Debug)]
 struct Table {
     names: [u8; NAME_BYTES],
     names_used: usize,
     quotas: [QuotaEntry; MAX_EFFECTIVE_QUOTAS],
     quota_count: usize,
+    totals: [QuotaTotal; MAX_EFFECTIVE_QUOTAS],
+    total_count: usize,
     features: [FeatureEntry; MAX_EFFECTIVE_FEATURES],
     feature_count: usize,
     grants: [GrantEntry; MAX_EFFECTIVE_GRANTS],
     grant_count: usize,
 }
 
-/// Where a table was before a contribution, to take it back if it does not fit.
-#[derive(Clone, Copy)]
-struct Mark(usize, usize, usize, usize);
+fn full(what: &'static str, limit: usize) -> Error<'static> {
+    Error::EvaluationFull { what, limit }
+}
+
+/// Inserts `item` at `at` in the first `count` of `items`, shifting the rest.
+fn insert_at<T: Copy>(items: &mut [T], count: &mut usize, at: usize, item: T) -> bool {
+    let Some(end) = count.checked_add(1).filter(|e| *e <= items.len()) else {
+        return false;
+    };
+    let Some(window) = items.get_mut(at..end) else {
+        return false;
+    };
+    window.rotate_right(1);
+    if let Some(slot) = window.first_mut() {
+        *slot = item;
+    }
+    *count = end;
+    true
+}
 
 impl Table {
     const fn new() -> Self {
@@ -193,6 +223,11 @@ impl Table {
                 value: Quota::Count(0),
             }; MAX_EFFECTIVE_QUOTAS],
             quota_count: 0,
+            totals: [QuotaTotal {
+                key: QuotaKey::WellKnown(0),
+                value: Quota::Count(0),
+            }; MAX_EFFECTIVE_QUOTAS],
+            total_count: 0,
             features: [FeatureEntry {
                 name: NO_NAME,
                 source: 0,
@@ -207,22 +242,6 @@ impl Table {
         }
     }
 
-    fn mark(&self) -> Mark {
-        Mark(
-            self.names_used,
-            self.quota_count,
-            self.feature_count,
-            self.grant_count,
-        )
-    }
-
-    fn reset(&mut self, m: Mark) {
-        self.names_used = m.0;
-        self.quota_count = m.1;
-        self.feature_count = m.2;
-        self.grant_count = m.3;
-    }
-
     fn name(&self, r: NameRef) -> &str {
         let end = usize::from(r.at).saturating_add(usize::from(r.len));
         self.names
@@ -231,32 +250,70 @@ impl Table {
             .unwrap_or("")
     }
 
-    fn find_name(&self, name: &str) -> Option<NameRef> {
-        let used = |r: NameRef| self.name(r) == name;
-        let in_features = self.features_in_use().map(|f| f.name).find(|r| used(*r));
-        in_features
-            .or_else(|| {
-                self.grants_in_use()
-                    .flat_map(|g| [g.role, g.feature])
-                    .find(|r| used(*r))
-            })
-            .or_else(|| {
-                self.quotas_in_use().find_map(|q| match q.key {
-                    QuotaKey::Custom(r) if used(r) => Some(r),
-                    _ => None,
-                })
-            })
+    /// A name's bytes, for comparisons (no UTF-8 check on the hot path).
+    fn bytes(&self, r: NameRef) -> &[u8] {
+        let end = usize::from(r.at).saturating_add(usize::from(r.len));
+        self.names.get(usize::from(r.at)..end).unwrap_or(&[])
     }
 
-    /// The name's place in the name bytes, copying it there if it is new.
-    fn intern(&mut self, name: &str) -> Result<NameRef, Error<'static>> {
-        if let Some(r) = self.find_name(name) {
-            return Ok(r);
+    fn features_in_use(&self) -> &[FeatureEntry] {
+        self.features.get(..self.feature_count).unwrap_or(&[])
+    }
+
+    fn grants_in_use(&self) -> &[GrantEntry] {
+        self.grants.get(..self.grant_count).unwrap_or(&[])
+    }
+
+    fn quotas_in_use(&self) -> &[QuotaEntry] {
+        self.quotas.get(..self.quota_count).unwrap_or(&[])
+    }
+
+    fn totals_in_use(&self) -> &[QuotaTotal] {
+        self.totals.get(..self.total_count).unwrap_or(&[])
+    }
+
+    fn find_feature(&self, name: &str) -> Result<usize, usize> {
+        self.features_in_use()
+            .binary_search_by(|f| byte_order(self.bytes(f.name), name.as_bytes()))
+    }
+
+    fn find_grant(&self, role: &str, feature: &str) -> Result<usize, usize> {
+        self.grants_in_use().binary_search_by(|g| {
+            byte_order(self.bytes(g.role), role.as_bytes())
+                .then_with(|| byte_order(self.bytes(g.feature), feature.as_bytes()))
+        })
+    }
+
+    fn key_order(&self, key: QuotaKey, name: QuotaName<'_>) -> Ordering {
+        match (key, name) {
+            (QuotaKey::WellKnown(a), QuotaName::WellKnown(b)) => a.cmp(&b),
+            (QuotaKey::WellKnown(_), QuotaName::Custom(_)) => Ordering::Less,
+            (QuotaKey::Custom(_), QuotaName::WellKnown(_)) => Ordering::Greater,
+            (QuotaKey::Custom(r), QuotaName::Custom(n)) => byte_order(self.bytes(r), n.as_bytes()),
         }
-        let full = Error::EvaluationFull {
-            what: "name bytes",
-            limit: NAME_BYTES,
-        };
+    }
+
+    fn find_total(&self, name: QuotaName<'_>) -> Result<usize, usize> {
+        self.totals_in_use()
+            .binary_search_by(|t| self.key_order(t.key, name))
+    }
+
+    fn quota_name(&self, key: QuotaKey) -> QuotaName<'_> {
+        match key {
+            QuotaKey::WellKnown(c) => QuotaName::WellKnown(c),
+            QuotaKey::Custom(r) => QuotaName::Custom(self.name(r)),
+        }
+    }
+
+    /// The name's place in the name bytes: a feature's when it is one,
+    /// else copied there.
+    fn intern(&mut self, name: &str) -> Result<NameRef, Error<'static>> {
+        if let Ok(i) = self.find_feature(name)
+            && let Some(f) = self.features.get(i)
+        {
+            return Ok(f.name);
+        }
+        let full = full("name bytes", NAME_BYTES);
         let len = u8::try_from(name.len()).map_err(|_| full)?;
         let at = u16::try_from(self.names_used).map_err(|_| full)?;
         let end = self.names_used.checked_add(name.len()).ok_or(full)?;
@@ -268,36 +325,62 @@ impl Table {
         Ok(NameRef { at, len })
     }
 
-    fn quotas_in_use(&self) -> impl Iterator<Item = &QuotaEntry> + '_ {
-        self.quotas.iter().take(self.quota_count)
-    }
-
-    fn features_in_use(&self) -> impl Iterator<Item = &FeatureEntry> + '_ {
-        self.features.iter().take(self.feature_count)
-    }
-
-    fn grants_in_use(&self) -> impl Iterator<Item = &GrantEntry> + '_ {
-        self.grants.iter().take(self.grant_count)
-    }
-
-    fn key_of(&self, name: QuotaName<'_>) -> Option<QuotaKey> {
-        match name {
-            QuotaName::WellKnown(c) => Some(QuotaKey::WellKnown(c)),
-            QuotaName::Custom(n) => self
-                .quotas_in_use()
-                .find_map(|q| match q.key {
-                    QuotaKey::Custom(r) if self.name(r) == n => Some(r),
-                    _ => None,
-                })
-                .map(QuotaKey::Custom),
+    /// What adding a contribution needs: new quota contributions, new
+    /// totals, features, grants, and at most this many name bytes.
+    fn needs(&self, c: &Contribution<'_, '_>) -> [usize; 5] {
+        let (mut quotas, mut totals, mut features, mut grants, mut bytes) =
+            (0usize, 0usize, 0usize, 0usize, 0usize);
+        for (name, _) in c.quotas() {
+            quotas = quotas.saturating_add(1);
+            if self.find_total(name).is_err() {
+                totals = totals.saturating_add(1);
+                if let QuotaName::Custom(s) = name {
+                    bytes = bytes.saturating_add(s.len());
+                }
+            }
         }
+        for f in c.features().iter() {
+            if self.find_feature(f).is_err() {
+                features = features.saturating_add(1);
+                bytes = bytes.saturating_add(f.len());
+            }
+        }
+        for (role, list) in c.roles() {
+            for g in list.iter() {
+                if self.find_grant(role, g).is_err() {
+                    grants = grants.saturating_add(1);
+                    bytes = bytes.saturating_add(role.len().saturating_add(g.len()));
+                }
+            }
+        }
+        [quotas, totals, features, grants, bytes]
     }
 
-    fn quota_name(&self, key: QuotaKey) -> QuotaName<'_> {
-        match key {
-            QuotaKey::WellKnown(c) => QuotaName::WellKnown(c),
-            QuotaKey::Custom(r) => QuotaName::Custom(self.name(r)),
-        }
+    /// Checks that `needs` fits in what is left.
+    fn check_room(&self, needs: [usize; 5]) -> Result<(), Error<'static>> {
+        let [quotas, totals, features, grants, bytes] = needs;
+        let room = |used: usize, need: usize, cap: usize, what| {
+            if used.saturating_add(need) > cap {
+                Err(full(what, cap))
+            } else {
+                Ok(())
+            }
+        };
+        room(self.quota_count, quotas, MAX_EFFECTIVE_QUOTAS, "quotas")?;
+        room(self.total_count, totals, MAX_EFFECTIVE_QUOTAS, "quotas")?;
+        room(
+            self.feature_count,
+            features,
+            MAX_EFFECTIVE_FEATURES,
+            "features",
+        )?;
+        room(
+            self.grant_count,
+            grants,
+            MAX_EFFECTIVE_GRANTS,
+            "role grants",
+        )?;
+        room(self.names_used, bytes, NAME_BYTES, "name bytes")
     }
 
     fn add_quota(
@@ -306,110 +389,101 @@ impl Table {
         value: Quota,
         source: u8,
     ) -> Result<(), Error<'static>> {
-        let key = match name {
-            QuotaName::WellKnown(c) => QuotaKey::WellKnown(c),
-            QuotaName::Custom(n) => QuotaKey::Custom(self.intern(n)?),
+        let key = match self.find_total(name) {
+            Ok(i) => {
+                let t = self
+                    .totals
+                    .get_mut(i)
+                    .ok_or(full("quotas", MAX_EFFECTIVE_QUOTAS))?;
+                t.value = add_quota(t.value, value);
+                t.key
+            }
+            Err(at) => {
+                let key = match name {
+                    QuotaName::WellKnown(c) => QuotaKey::WellKnown(c),
+                    QuotaName::Custom(n) => QuotaKey::Custom(self.intern(n)?),
+                };
+                let total = QuotaTotal { key, value };
+                if !insert_at(&mut self.totals, &mut self.total_count, at, total) {
+                    return Err(full("quotas", MAX_EFFECTIVE_QUOTAS));
+                }
+                key
+            }
         };
-        let slot = self
-            .quotas
-            .get_mut(self.quota_count)
-            .ok_or(Error::EvaluationFull {
-                what: "quotas",
-                limit: MAX_EFFECTIVE_QUOTAS,
-            })?;
-        *slot = QuotaEntry { key, source, value };
-        self.quota_count = self.quota_count.saturating_add(1);
+        let at = self.quota_count;
+        let entry = QuotaEntry { key, source, value };
+        if !insert_at(&mut self.quotas, &mut self.quota_count, at, entry) {
+            return Err(full("quotas", MAX_EFFECTIVE_QUOTAS));
+        }
         Ok(())
     }
 
     fn add_feature(&mut self, name: &str, source: u8) -> Result<(), Error<'static>> {
-        if self.features_in_use().any(|f| self.name(f.name) == name) {
+        let Err(at) = self.find_feature(name) else {
             return Ok(());
-        }
+        };
         let name = self.intern(name)?;
-        let slot = self
-            .features
-            .get_mut(self.feature_count)
-            .ok_or(Error::EvaluationFull {
-                what: "features",
-                limit: MAX_EFFECTIVE_FEATURES,
-            })?;
-        *slot = FeatureEntry { name, source };
-        self.feature_count = self.feature_count.saturating_add(1);
+        let entry = FeatureEntry { name, source };
+        if !insert_at(&mut self.features, &mut self.feature_count, at, entry) {
+            return Err(full("features", MAX_EFFECTIVE_FEATURES));
+        }
         Ok(())
     }
 
     fn add_grant(&mut self, role: &str, feature: &str, source: u8) -> Result<(), Error<'static>> {
-        if self
-            .grants_in_use()
-            .any(|g| self.name(g.role) == role && self.name(g.feature) == feature)
-        {
+        let Err(at) = self.find_grant(role, feature) else {
             return Ok(());
-        }
-        let role = self.intern(role)?;
-        let feature = self.intern(feature)?;
-        let slot = self
-            .grants
-            .get_mut(self.grant_count)
-            .ok_or(Error::EvaluationFull {
-                what: "role grants",
-                limit: MAX_EFFECTIVE_GRANTS,
-            })?;
-        *slot = GrantEntry {
-            role,
-            feature,
+        };
+        let entry = GrantEntry {
+            role: self.intern(role)?,
+            feature: self.intern(feature)?,
             source,
         };
-        self.grant_count = self.grant_count.saturating_add(1);
+        if !insert_at(&mut self.grants, &mut self.grant_count, at, entry) {
+            return Err(full("role grants", MAX_EFFECTIVE_GRANTS));
+        }
         Ok(())
     }
 
-    /// Adds what one license contributes, all or nothing.
+    /// Adds what one license contributes, all or nothing: what it needs is
+    /// counted first, and nothing is added when it does not fit.
     fn add(&mut self, c: &Contribution<'_, '_>, source: Source) -> Result<(), Error<'static>> {
-        let mark = self.mark();
+        self.check_room(self.needs(c))?;
         let s = source.code();
-        let result = (|| {
-            for (name, q) in c.quotas() {
-                self.add_quota(name, q, s)?;
-            }
-            for f in c.features().iter() {
-                self.add_feature(f, s)?;
-            }
-            for (role, grants) in c.roles() {
-                for g in grants.iter() {
-                    self.add_grant(role, g, s)?;
-                }
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            self.reset(mark);
+        for (name, q) in c.quotas() {
+            self.add_quota(name, q, s)?;
         }
-        result
+        for f in c.features().iter() {
+            self.add_feature(f, s)?;
+        }
+        for (role, grants) in c.roles() {
+            for g in grants.iter() {
+                self.add_grant(role, g, s)?;
+            }
+        }
+        Ok(())
     }
 
-    /// Adds the firmware's Basic entitlement, all or nothing.
-    fn add_builtin(&mut self, b: &Builtin<'_>) -> Result<(), Error<'static>> {
-        let mark = self.mark();
+    /// Adds the firmware's Basic entitlement into an empty table; false
+    /// when it does not fit (nothing is then in effect from it).
+    fn add_builtin(&mut self, b: &Builtin<'_>) -> bool {
         let s = Source::Builtin.code();
-        let result = (|| {
-            for (name, q) in b.quotas {
-                self.add_quota(QuotaName::from_name(name), *q, s)?;
-            }
-            for f in b.features {
-                self.add_feature(f, s)?;
-            }
-            for (role, grants) in b.roles {
-                for g in *grants {
-                    self.add_grant(role, g, s)?;
-                }
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            self.reset(mark);
+        let mut ok = true;
+        for (name, q) in b.quotas {
+            ok &= self.add_quota(QuotaName::from_name(name), *q, s).is_ok();
         }
-        result
+        for f in b.features {
+            ok &= self.add_feature(f, s).is_ok();
+        }
+        for (role, grants) in b.roles {
+            for g in *grants {
+                ok &= self.add_grant(role, g, s).is_ok();
+            }
+        }
+        if !ok {
+            *self = Self::new();
+        }
+        ok
     }
 }
 
@@ -485,7 +559,7 @@ pub fn evaluate_with<'a>(
         cache: options.cache,
         memo: Some(&mut memo),
     };
-    let mut leaves: [Option<(&'a [u8], &'a [u8])>; MAX_LICENSES] = [None; MAX_LICENSES];
+    let mut leaves: [Option<Leaf<'a>>; MAX_LICENSES] = [None; MAX_LICENSES];
     for (i, bytes) in licenses.iter().enumerate() {
         let (status, leaf) = check_one(bytes, roots, &device, &leaves, &mut checker);
         if let LicenseStatus::Rejected(Error::SerialConflict { other }) = status
@@ -531,6 +605,9 @@ pub fn evaluate_with<'a>(
     Ok(e)
 }
 
+/// A license's leaf link, to tell copies apart: its serial and its bytes.
+type Leaf<'a> = (&'a [u8], &'a [u8]);
+
 /// Verifies one license of a set, unless it repeats an earlier one; also
 /// returns its leaf's serial and bytes. In its own frame: the decoded
 /// container lives here only.
@@ -539,9 +616,9 @@ fn check_one<'a>(
     bytes: &'a [u8],
     roots: &[TrustedRoot],
     device: &Device<'a>,
-    earlier: &[Option<(&'a [u8], &'a [u8])>],
+    earlier: &[Option<Leaf<'a>>],
     checker: &mut Checker<'_, '_, 'a>,
-) -> (LicenseStatus<'a>, Option<(&'a [u8], &'a [u8])>) {
+) -> (LicenseStatus<'a>, Option<Leaf<'a>>) {
     let decoded = Container::decode(bytes);
     let container = match decoded.as_ref() {
         Ok(c) => c,
@@ -647,7 +724,7 @@ impl<'a> Evaluation<'a> {
             }
         }
         if let Some(b) = builtin
-            && self.table.add_builtin(b).is_ok()
+            && self.table.add_builtin(b)
         {
             self.base = Some(Source::Builtin);
         }
@@ -755,41 +832,50 @@ impl<'a> Evaluation<'a> {
     /// The effective value of a quota: the base's plus every add-on's.
     /// `None` when nothing in effect grants it.
     pub fn quota(&self, name: QuotaName<'_>) -> Option<Quota> {
-        self.quota_sources(name).map(|(_, q)| q).reduce(add_quota)
+        let t = &self.table;
+        let i = t.find_total(name).ok()?;
+        t.totals.get(i).map(|q| q.value)
     }
 
     /// What supplies a quota, and how much each.
-    pub fn quota_sources(&self, name: QuotaName<'_>) -> impl Iterator<Item = (Source, Quota)> + '_ {
-        let key = self.table.key_of(name);
-        self.table
-            .quotas_in_use()
+    pub fn quota_sources<'s>(
+        &'s self,
+        name: QuotaName<'s>,
+    ) -> impl Iterator<Item = (Source, Quota)> + 's {
+        let t = &self.table;
+        let key = t
+            .find_total(name)
+            .ok()
+            .and_then(|i| t.totals.get(i))
+            .map(|q| q.key);
+        t.quotas_in_use()
+            .iter()
             .filter(move |q| Some(q.key) == key)
             .map(|q| (Source::from_code(q.source), q.value))
     }
 
-    /// Every quota in effect with its value, each name once.
+    /// Every quota in effect with its value, each name once, in name order.
     pub fn quotas(&self) -> impl Iterator<Item = (QuotaName<'_>, Quota)> + '_ {
         let t = &self.table;
-        t.quotas_in_use()
-            .enumerate()
-            .filter(move |(i, q)| !t.quotas_in_use().take(*i).any(|p| p.key == q.key))
-            .filter_map(move |(_, q)| {
-                let name = t.quota_name(q.key);
-                self.quota(name).map(|v| (name, v))
-            })
+        t.totals_in_use()
+            .iter()
+            .map(move |q| (t.quota_name(q.key), q.value))
     }
 
-    /// Every feature in effect, each once, with what supplies it (the base
-    /// first).
+    /// Every feature in effect, each once, with what supplies it (the first
+    /// license in use that does), in name order.
     pub fn features(&self) -> impl Iterator<Item = (&str, Source)> + '_ {
-        self.table
-            .features_in_use()
-            .map(|f| (self.table.name(f.name), Source::from_code(f.source)))
+        let t = &self.table;
+        t.features_in_use()
+            .iter()
+            .map(move |f| (t.name(f.name), Source::from_code(f.source)))
     }
 
     /// What supplies `feature`, if it is in effect.
     pub fn feature_source(&self, feature: &str) -> Option<Source> {
-        self.features().find(|(f, _)| *f == feature).map(|(_, s)| s)
+        let t = &self.table;
+        let i = t.find_feature(feature).ok()?;
+        t.features.get(i).map(|f| Source::from_code(f.source))
     }
 
     /// True when the device may use `feature`.
@@ -797,24 +883,36 @@ impl<'a> Evaluation<'a> {
         self.feature_source(feature).is_some()
     }
 
-    /// The roles with grants in effect, each once.
+    /// The roles with grants in effect, each once, in name order.
     pub fn roles(&self) -> impl Iterator<Item = &str> + '_ {
         let t = &self.table;
-        t.grants_in_use()
+        let grants = t.grants_in_use();
+        grants
+            .iter()
             .enumerate()
-            .filter(move |(i, g)| !t.grants_in_use().take(*i).any(|p| p.role == g.role))
+            .filter(move |(i, g)| {
+                i.checked_sub(1)
+                    .and_then(|p| grants.get(p))
+                    .is_none_or(|p| p.role != g.role && t.bytes(p.role) != t.bytes(g.role))
+            })
             .map(move |(_, g)| t.name(g.role))
     }
 
     /// The features granted to `role` beyond those everyone has, each once,
-    /// with what supplies it.
+    /// with what supplies it, in name order.
     pub fn role_grants<'s>(
         &'s self,
         role: &'s str,
     ) -> impl Iterator<Item = (&'s str, Source)> + 's {
         let t = &self.table;
-        t.grants_in_use()
-            .filter(move |g| t.name(g.role) == role)
+        let grants = t.grants_in_use();
+        let start =
+            grants.partition_point(|g| byte_order(t.bytes(g.role), role.as_bytes()).is_lt());
+        grants
+            .get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(move |g| t.bytes(g.role) == role.as_bytes())
             .map(move |g| (t.name(g.feature), Source::from_code(g.source)))
     }
 
@@ -822,9 +920,9 @@ impl<'a> Evaluation<'a> {
     /// grant to the role), if anything does.
     pub fn role_feature_source(&self, role: &str, feature: &str) -> Option<Source> {
         self.feature_source(feature).or_else(|| {
-            self.role_grants(role)
-                .find(|(f, _)| *f == feature)
-                .map(|(_, s)| s)
+            let t = &self.table;
+            let i = t.find_grant(role, feature).ok()?;
+            t.grants.get(i).map(|g| Source::from_code(g.source))
         })
     }
 

@@ -100,27 +100,26 @@ pub(crate) fn check_time<'a>(i: usize, link: &Link<'a>, now: u64) -> Result<(), 
 }
 
 /// The order names are stored in (canonical CBOR, RFC 8949 §4.2.1: shorter
-/// first, then bytewise; exact for names under 256 bytes).
-fn name_order(a: &str, b: &str) -> Ordering {
-    a.len()
-        .cmp(&b.len())
-        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
+/// first, then bytewise; exact for names under 256 bytes), on their bytes.
+pub(crate) fn byte_order(a: &[u8], b: &[u8]) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 /// Calls `missing` for each name of `child` that is in neither `a` nor `b`,
-/// walking the three sorted lists once; stops when `missing` returns false.
+/// walking the three sorted lists once, as bytes (every list was checked
+/// when its link was decoded); stops when `missing` returns false.
 fn each_missing<'a>(
     child: Names<'a>,
     a: Names<'_>,
     b: Names<'_>,
     mut missing: impl FnMut(&'a str) -> bool,
 ) -> bool {
-    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-    for name in child.iter() {
-        while a.next_if(|x| name_order(x, name).is_lt()).is_some() {}
-        while b.next_if(|x| name_order(x, name).is_lt()).is_some() {}
+    let (mut a, mut b) = (a.iter_bytes().peekable(), b.iter_bytes().peekable());
+    for name in child.iter_bytes() {
+        while a.next_if(|x| byte_order(x, name).is_lt()).is_some() {}
+        while b.next_if(|x| byte_order(x, name).is_lt()).is_some() {}
         let found = a.peek() == Some(&name) || b.peek() == Some(&name);
-        if !found && !missing(name) {
+        if !found && !missing(core::str::from_utf8(name).unwrap_or("")) {
             return false;
         }
     }

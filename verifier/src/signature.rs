@@ -7,14 +7,20 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use licet_common::Link;
 use licet_common::kid::kid;
 
-/// Signatures already verified during one call (an evaluation of several
-/// licenses sharing their upper links checks each shared link once). An
-/// entry is the exact link bytes and the exact key that verified them, so a
-/// hit stands for the same check with the same outcome.
+/// Links already checked during one call (an evaluation of several licenses
+/// sharing their upper links checks each shared link once). An entry is the
+/// exact link bytes and the exact key that verified them, so a hit stands
+/// for the same check with the same outcome; `rules` marks a link whose
+/// whole prefix also passed the untimed rules (chaining, minting time,
+/// narrowing), which depend on nothing but those bytes.
 #[derive(Debug)]
 pub(crate) struct Memo<'a> {
-    entries: [Option<(&'a [u8], [u8; 32])>; MEMO_ENTRIES],
+    entries: [Option<MemoEntry<'a>>; MEMO_ENTRIES],
 }
+
+/// The link's bytes, the key that verified them, and whether the untimed
+/// rules passed for it and its prefix.
+type MemoEntry<'a> = (&'a [u8], [u8; 32], bool);
 
 const MEMO_ENTRIES: usize = 16;
 
@@ -29,12 +35,12 @@ impl<'a> Memo<'a> {
         self.entries
             .iter()
             .flatten()
-            .any(|(l, k)| *l == link && k == key)
+            .any(|(l, k, _)| *l == link && k == key)
     }
 
     fn insert(&mut self, link: &'a [u8], key: &[u8; 32]) {
         if let Some(slot) = self.entries.iter_mut().find(|e| e.is_none()) {
-            *slot = Some((link, *key));
+            *slot = Some((link, *key, false));
         }
     }
 }
@@ -86,6 +92,28 @@ impl<'a> Checker<'_, '_, 'a> {
             memo.insert(link.bytes, signer.bytes());
         }
         Ok(entry)
+    }
+
+    /// True when `link` was checked in this call with a prefix that passed
+    /// every untimed rule (the caller knows the prefix is the same bytes).
+    pub(crate) fn rules_known(&self, link: &[u8]) -> bool {
+        self.memo.as_deref().is_some_and(|m| {
+            m.entries
+                .iter()
+                .flatten()
+                .any(|(l, _, rules)| *rules && *l == link)
+        })
+    }
+
+    /// Records that `link`, with its prefix, passed every untimed rule.
+    pub(crate) fn rules_passed(&mut self, link: &[u8]) {
+        if let Some(m) = self.memo.as_deref_mut() {
+            for e in m.entries.iter_mut().flatten() {
+                if e.0 == link {
+                    e.2 = true;
+                }
+            }
+        }
     }
 
     /// Forgets a link that failed its time check, so it is verified in full

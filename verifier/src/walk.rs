@@ -80,6 +80,10 @@ impl<'a> Walk<'_, '_, 'a> {
             problem!(Error::NoTrustedRoots);
         }
         let mut parent: Option<&Link<'a>> = None;
+        // The links so far are the same bytes as a prefix already checked in
+        // this call (an evaluation's shared upper links): the untimed rules
+        // of the next one need not run again if it was checked too.
+        let mut known_prefix = true;
         for (i, link) in container.links().enumerate() {
             let roots = match self.signatures {
                 Signatures::All(roots) => Some(roots),
@@ -103,11 +107,17 @@ impl<'a> Walk<'_, '_, 'a> {
             if !report(Finding::Signature { link: i, check }) {
                 return false;
             }
-            if let Err(e) = check_chain(i, link, parent) {
-                problem!(e);
-            }
-            if let Err(e) = check_issued(i, link, parent) {
-                problem!(e);
+            // After the signature check: a memo entry exists only for a link
+            // whose signature verified with the key its (same) parent names.
+            known_prefix =
+                known_prefix && check == SignatureCheck::Valid && checker.rules_known(link.bytes);
+            if !known_prefix {
+                if let Err(e) = check_chain(i, link, parent) {
+                    problem!(e);
+                }
+                if let Err(e) = check_issued(i, link, parent) {
+                    problem!(e);
+                }
             }
             if let Some(now) = self.now
                 && let Err(e) = check_time(i, link, now)
@@ -116,7 +126,7 @@ impl<'a> Walk<'_, '_, 'a> {
                 checker.forget(entry);
                 problem!(e);
             }
-            if parent.is_some() {
+            if parent.is_some() && !known_prefix {
                 let go_on = each_narrowing_violation(container, i, link, &mut |e| {
                     clean = false;
                     report(Finding::Problem(e))
@@ -124,6 +134,9 @@ impl<'a> Walk<'_, '_, 'a> {
                 if !go_on {
                     return false;
                 }
+            }
+            if clean && !known_prefix {
+                checker.rules_passed(link.bytes);
             }
             parent = Some(link);
         }
