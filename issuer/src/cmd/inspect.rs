@@ -160,6 +160,12 @@ fn inspect_one(
     for p in &overall {
         let _ = writeln!(text, "PROBLEM {}", error_text(p));
     }
+    if group.is_none() && container.leaf().is_some_and(|l| l.claims.cnf.is_some()) {
+        let _ = writeln!(
+            text,
+            "note: a delegation license: it lets its holder mint licenses, it does not license panels"
+        );
+    }
     let _ = match (problem_count, unchecked) {
         (0, false) => writeln!(text, "result: no problems found"),
         (0, true) => writeln!(
