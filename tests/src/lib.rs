@@ -206,3 +206,17 @@ pub fn unhex(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
 }
+
+/// `evaluate_with` at a persisted time `floor`, for tests of the time model.
+pub fn evaluate_at_floor<'a>(
+    roots: &[licet_verifier::TrustedRoot],
+    set: &[&'a [u8]],
+    device: &licet_verifier::Device<'a>,
+    floor: u64,
+) -> licet_verifier::Evaluation<'a> {
+    let options = licet_verifier::Options {
+        floor,
+        ..licet_verifier::Options::default()
+    };
+    licet_verifier::evaluate_with(roots, set, device, options).unwrap()
+}

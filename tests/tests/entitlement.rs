@@ -185,11 +185,7 @@ fn at_floor<'a>(
     device: &Device<'a>,
     floor: u64,
 ) -> licet_verifier::Evaluation<'a> {
-    let options = Options {
-        floor,
-        ..Options::default()
-    };
-    evaluate_with(&roots(), set, device, options).unwrap()
+    evaluate_at_floor(&roots(), set, device, floor)
 }
 
 /// Defect 3: `iat` was not checked: a worthless link "issued in 9999"

@@ -4,8 +4,7 @@
 use licet_common::{Kind, Quota, QuotaName, Tier};
 use licet_tests::*;
 use licet_verifier::{
-    CLOCK_TOLERANCE, Device, Error, LicenseStatus, Options, Source, TrustedRoot, evaluate,
-    evaluate_with,
+    CLOCK_TOLERANCE, Device, Error, LicenseStatus, Source, TrustedRoot, evaluate,
 };
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -172,19 +171,6 @@ fn role_grants_from_base_and_add_ons() {
     assert!(!e.role_has_feature("concierge", "remote_open"));
 }
 
-fn with_floor<'a>(
-    roots: &[TrustedRoot],
-    set: &[&'a [u8]],
-    device: &Device<'a>,
-    floor: u64,
-) -> licet_verifier::Evaluation<'a> {
-    let options = Options {
-        floor,
-        ..Options::default()
-    };
-    evaluate_with(roots, set, device, options).unwrap()
-}
-
 #[test]
 fn clock_floor_and_capacity() {
     let a = leaf(10, |c| c.iat = NOW - 5 * DAY);
@@ -196,10 +182,10 @@ fn clock_floor_and_capacity() {
     assert_eq!(e.floor(), NOW);
     let floor = NOW + DAY;
     let ok = Device::new(GROUP, floor - CLOCK_TOLERANCE).unwrap();
-    let e = with_floor(&roots, &set, &ok, floor);
+    let e = evaluate_at_floor(&roots, &set, &ok, floor);
     assert_eq!((e.rollback(), e.now()), (None, floor - CLOCK_TOLERANCE));
     let back = Device::new(GROUP, floor - CLOCK_TOLERANCE - 1).unwrap();
-    let e = with_floor(&roots, &set, &back, floor);
+    let e = evaluate_at_floor(&roots, &set, &back, floor);
     assert_eq!(
         e.rollback(),
         Some(Error::ClockRollback {
@@ -213,7 +199,7 @@ fn clock_floor_and_capacity() {
         "a rolled-back clock is evaluated at the floor"
     );
     // The floor only moves forward.
-    assert_eq!(with_floor(&roots, &set, &ok, floor).floor(), floor);
+    assert_eq!(evaluate_at_floor(&roots, &set, &ok, floor).floor(), floor);
     let nine = [a.as_slice(); 9];
     assert_eq!(
         evaluate(&roots, &nine, &ok).err(),

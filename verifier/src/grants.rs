@@ -203,28 +203,46 @@ pub enum ContributedQuotas<'c, 'a> {
     Stated(licet_common::claims::QuotasIter<'a>),
 }
 
+/// The next statement of a chain that no later link restates, walking the
+/// links root-most first: `list` gives a link's statements, `restated`
+/// whether a later link states the same thing again (the nearest statement
+/// wins). Shared by the quota and role iterators.
+fn next_effective<'a, I: Iterator>(
+    g: &Grants<'_, 'a>,
+    i: &mut usize,
+    it: &mut I,
+    list: impl Fn(&Claims<'a>) -> I,
+    restated: impl Fn(&Claims<'a>, &I::Item) -> bool,
+) -> Option<I::Item> {
+    loop {
+        if let Some(item) = it.next() {
+            if !g
+                .links()
+                .skip(*i)
+                .any(|later| restated(&later.claims, &item))
+            {
+                return Some(item);
+            }
+            continue;
+        }
+        let link = g.container.link(*i).filter(|_| *i < g.upto)?;
+        *it = list(&link.claims);
+        *i = i.saturating_add(1);
+    }
+}
+
 impl<'a> Iterator for ContributedQuotas<'_, 'a> {
     type Item = (QuotaName<'a>, Quota);
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             Self::Stated(it) => it.next(),
-            // Root-most first; a statement counts only when no later link
-            // restates its quota (the nearest statement wins).
-            Self::Chain(g, i, it) => loop {
-                if let Some((name, q)) = it.next() {
-                    let restated = g
-                        .links()
-                        .skip(*i)
-                        .any(|later| later.claims.quotas.get(name).is_some());
-                    if !restated {
-                        return Some((name, q));
-                    }
-                    continue;
-                }
-                let link = g.container.link(*i).filter(|_| *i < g.upto)?;
-                *it = link.claims.quotas.iter();
-                *i = i.saturating_add(1);
-            },
+            Self::Chain(g, i, it) => next_effective(
+                g,
+                i,
+                it,
+                |c| c.quotas.iter(),
+                |later, (name, _)| later.quotas.get(*name).is_some(),
+            ),
         }
     }
 }
@@ -243,21 +261,13 @@ impl<'a> Iterator for ContributedRoles<'_, 'a> {
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             Self::Stated(it) => it.next(),
-            Self::Chain(g, i, it) => loop {
-                if let Some((role, grants)) = it.next() {
-                    let restated = g
-                        .links()
-                        .skip(*i)
-                        .any(|later| later.claims.roles.get(role).is_some());
-                    if !restated {
-                        return Some((role, grants));
-                    }
-                    continue;
-                }
-                let link = g.container.link(*i).filter(|_| *i < g.upto)?;
-                *it = link.claims.roles.iter();
-                *i = i.saturating_add(1);
-            },
+            Self::Chain(g, i, it) => next_effective(
+                g,
+                i,
+                it,
+                |c| c.roles.iter(),
+                |later, (role, _)| later.roles.get(role).is_some(),
+            ),
         }
     }
 }

@@ -105,21 +105,22 @@ pub(crate) fn byte_order(a: &[u8], b: &[u8]) -> Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
-/// Calls `missing` for each name of `child` that is in neither `a` nor `b`,
-/// walking the three sorted lists once, as bytes (every list was checked
-/// when its link was decoded); stops when `missing` returns false.
+/// Reports `error(name)` for each name of `child` that is in neither `a`
+/// nor `b`, walking the three sorted lists once, as bytes (every list was
+/// checked when its link was decoded). Returns false when `report` stopped.
 fn each_missing<'a>(
     child: Names<'a>,
     a: Names<'_>,
     b: Names<'_>,
-    mut missing: impl FnMut(&'a str) -> bool,
+    error: impl Fn(&'a str) -> Error<'a>,
+    report: &mut dyn FnMut(Error<'a>) -> bool,
 ) -> bool {
     let (mut a, mut b) = (a.iter_bytes().peekable(), b.iter_bytes().peekable());
     for name in child.iter_bytes() {
         while a.next_if(|x| byte_order(x, name).is_lt()).is_some() {}
         while b.next_if(|x| byte_order(x, name).is_lt()).is_some() {}
         let found = a.peek() == Some(&name) || b.peek() == Some(&name);
-        if !found && !missing(core::str::from_utf8(name).unwrap_or("")) {
+        if !found && !report(error(core::str::from_utf8(name).unwrap_or(""))) {
             return false;
         }
     }
@@ -193,37 +194,25 @@ pub(crate) fn each_narrowing_violation<'a>(
     }
     let parent_features = above.features();
     if let Some(features) = c.features {
-        let mut stopped = false;
-        each_missing(features, parent_features, Names::EMPTY, |feature| {
-            stopped = !report(Error::FeatureNotGranted { link: i, feature });
-            !stopped
-        });
-        if stopped {
+        let error = |feature| Error::FeatureNotGranted { link: i, feature };
+        if !each_missing(features, parent_features, Names::EMPTY, error, report) {
             return false;
         }
     }
     for (role, grants) in c.roles.iter() {
         let parent_grants = above.role_grants(role);
-        let mut stopped = false;
-        each_missing(grants, parent_features, parent_grants, |feature| {
-            stopped = !report(Error::RoleGrantNotAllowed {
-                link: i,
-                role,
-                feature,
-            });
-            !stopped
-        });
-        if stopped {
+        let error = |feature| Error::RoleGrantNotAllowed {
+            link: i,
+            role,
+            feature,
+        };
+        if !each_missing(grants, parent_features, parent_grants, error, report) {
             return false;
         }
     }
     if let (Some(devices), Some(parent_devices)) = (c.devices, above.devices()) {
-        let mut stopped = false;
-        each_missing(devices, parent_devices, Names::EMPTY, |device| {
-            stopped = !report(Error::DevicesWidened { link: i, device });
-            !stopped
-        });
-        if stopped {
+        let error = |device| Error::DevicesWidened { link: i, device };
+        if !each_missing(devices, parent_devices, Names::EMPTY, error, report) {
             return false;
         }
     }

@@ -63,6 +63,14 @@ impl<'a> Checker<'_, '_, 'a> {
         }
     }
 
+    /// Through a verify-once cache, no memo.
+    pub(crate) fn cached<'c, 'k>(cache: &'c mut VerifyCache<'k>) -> Checker<'c, 'k, 'a> {
+        Checker {
+            cache: Some(cache),
+            memo: None,
+        }
+    }
+
     /// Checks link `i`'s signer and signature; returns its cache entry when
     /// a cache is in use.
     #[inline(always)]

@@ -92,11 +92,7 @@ impl<'a> UnverifiedLicense<'a> {
         device: &Device<'a>,
         cache: &mut VerifyCache<'_>,
     ) -> Result<VerifiedLicense<'a>, Error<'a>> {
-        let mut checker = Checker {
-            cache: Some(cache),
-            memo: None,
-        };
-        check_for_device(&self.container, roots, device, &mut checker)?;
+        check_for_device(&self.container, roots, device, &mut Checker::cached(cache))?;
         Ok(VerifiedLicense::new(
             self.container,
             leaf_claims(&self.container)?,
@@ -139,11 +135,7 @@ pub fn verify_cached<'a>(
     device: &Device<'a>,
     cache: &mut VerifyCache<'_>,
 ) -> Result<VerifiedLicense<'a>, Error<'a>> {
-    let mut checker = Checker {
-        cache: Some(cache),
-        memo: None,
-    };
-    verify_bytes(bytes, roots, device, &mut checker)
+    verify_bytes(bytes, roots, device, &mut Checker::cached(cache))
 }
 
 /// [`verify`] and [`verify_cached`]: decoded, checked in place, then copied
