@@ -580,3 +580,38 @@ proptest! {
         }
     }
 }
+
+/// A link checked once in an evaluation is only trusted again at the same
+/// position after the same prefix: here the root key delegates to itself, so
+/// the middle link of one license, put first in another, is signed by a
+/// trusted root — and is still refused as a root link that names a parent.
+#[test]
+fn a_shared_link_at_another_position_is_checked_again() {
+    let root = key(1);
+    let mut p = claims("acme", "acme/dist-7", 1);
+    p.cnf = Some(public(&root));
+    p.depth = 3;
+    let mut l = claims("acme/dist-7", "acme/dist-7/dealer-3", 2);
+    l.parent = Some(p.serial.clone());
+    l.cnf = Some(public(&root));
+    l.depth = 2;
+    let leaf = |serial: u8| {
+        let mut m = claims("acme/dist-7/dealer-3", BUILDING, serial);
+        m.parent = Some(l.serial.clone());
+        sign_link(&m, &root)
+    };
+    let (p, l) = (sign_link(&p, &root), sign_link(&l, &root));
+    let full = chain(&[p, l.clone(), leaf(3)]);
+    let cut = chain(&[l, leaf(4)]);
+    let device = Device::new(BUILDING, NOW).unwrap();
+    let e = evaluate(&roots(), &[&full, &cut], &device).unwrap();
+    assert!(
+        matches!(e.status(0), Some(LicenseStatus::Valid { .. })),
+        "{:?}",
+        e.status(0)
+    );
+    assert_eq!(
+        e.status(1),
+        Some(&LicenseStatus::Rejected(Error::RootHasParent))
+    );
+}

@@ -10,17 +10,18 @@ use licet_common::kid::kid;
 /// Links already checked during one call (an evaluation of several licenses
 /// sharing their upper links checks each shared link once). An entry is the
 /// exact link bytes and the exact key that verified them, so a hit stands
-/// for the same check with the same outcome; `rules` marks a link whose
-/// whole prefix also passed the untimed rules (chaining, minting time,
-/// narrowing), which depend on nothing but those bytes.
+/// for the same check with the same outcome; `rules` holds the position at
+/// which the link, and the whole prefix before it, passed the untimed rules
+/// (chaining, minting time, narrowing), which depend on nothing but those
+/// bytes and that position.
 #[derive(Debug)]
 pub(crate) struct Memo<'a> {
     entries: [Option<MemoEntry<'a>>; MEMO_ENTRIES],
 }
 
-/// The link's bytes, the key that verified them, and whether the untimed
-/// rules passed for it and its prefix.
-type MemoEntry<'a> = (&'a [u8], [u8; 32], bool);
+/// The link's bytes, the key that verified them, and the position at which
+/// the untimed rules passed for it and its prefix.
+type MemoEntry<'a> = (&'a [u8], [u8; 32], Option<usize>);
 
 const MEMO_ENTRIES: usize = 16;
 
@@ -40,7 +41,7 @@ impl<'a> Memo<'a> {
 
     fn insert(&mut self, link: &'a [u8], key: &[u8; 32]) {
         if let Some(slot) = self.entries.iter_mut().find(|e| e.is_none()) {
-            *slot = Some((link, *key, false));
+            *slot = Some((link, *key, None));
         }
     }
 }
@@ -102,23 +103,25 @@ impl<'a> Checker<'_, '_, 'a> {
         Ok(entry)
     }
 
-    /// True when `link` was checked in this call with a prefix that passed
-    /// every untimed rule (the caller knows the prefix is the same bytes).
-    pub(crate) fn rules_known(&self, link: &[u8]) -> bool {
+    /// True when `link` passed every untimed rule at position `i` earlier
+    /// in this call, after a prefix that passed them too (the caller knows
+    /// the links before it are those same bytes).
+    pub(crate) fn rules_known(&self, i: usize, link: &[u8]) -> bool {
         self.memo.as_deref().is_some_and(|m| {
             m.entries
                 .iter()
                 .flatten()
-                .any(|(l, _, rules)| *rules && *l == link)
+                .any(|(l, _, at)| *at == Some(i) && *l == link)
         })
     }
 
-    /// Records that `link`, with its prefix, passed every untimed rule.
-    pub(crate) fn rules_passed(&mut self, link: &[u8]) {
+    /// Records that `link`, at position `i` and with its prefix, passed
+    /// every untimed rule.
+    pub(crate) fn rules_passed(&mut self, i: usize, link: &[u8]) {
         if let Some(m) = self.memo.as_deref_mut() {
             for e in m.entries.iter_mut().flatten() {
-                if e.0 == link {
-                    e.2 = true;
+                if e.0 == link && e.2.is_none() {
+                    e.2 = Some(i);
                 }
             }
         }

@@ -109,8 +109,9 @@ impl<'a> Walk<'_, '_, 'a> {
             }
             // After the signature check: a memo entry exists only for a link
             // whose signature verified with the key its (same) parent names.
-            known_prefix =
-                known_prefix && check == SignatureCheck::Valid && checker.rules_known(link.bytes);
+            known_prefix = known_prefix
+                && check == SignatureCheck::Valid
+                && checker.rules_known(i, link.bytes);
             if !known_prefix {
                 if let Err(e) = check_chain(i, link, parent) {
                     problem!(e);
@@ -136,7 +137,7 @@ impl<'a> Walk<'_, '_, 'a> {
                 }
             }
             if clean && !known_prefix {
-                checker.rules_passed(link.bytes);
+                checker.rules_passed(i, link.bytes);
             }
             parent = Some(link);
         }
