@@ -615,3 +615,56 @@ fn a_shared_link_at_another_position_is_checked_again() {
         Some(&LicenseStatus::Rejected(Error::RootHasParent))
     );
 }
+
+/// Handing a panel a damaged or forged copy of a license next to the real
+/// one takes nothing away: copies and serial conflicts are decided among
+/// licenses that verify.
+#[test]
+fn a_forged_copy_cannot_shadow_or_cancel_a_license() {
+    let base = ChainBuilder::new(key(1), "acme/dist-7", |_| {})
+        .push_leaf(BUILDING, |c| {
+            c.quotas.insert("sip_numbers".into(), Quota::Count(10));
+        })
+        .build();
+    let addon = ChainBuilder::new(key(1), "acme/dist-7", |_| {})
+        .push_leaf(BUILDING, |c| {
+            c.kind = Kind::AddOn;
+            c.serial = vec![0xad; 8];
+            c.quotas.clear();
+            c.quotas.insert("sip_numbers".into(), Quota::Count(5));
+        })
+        .build();
+    // The same leaf under a damaged ancestor (a byte of the root link's
+    // signature), and the whole file with its leaf signature damaged.
+    let c = Container::decode(&addon).unwrap();
+    let root_sig_end = c.link(0).unwrap().offset + c.link(0).unwrap().bytes.len();
+    let mut bad_ancestor = addon.clone();
+    bad_ancestor[root_sig_end - 3] ^= 1;
+    let mut bad_leaf = addon.clone();
+    let n = bad_leaf.len();
+    bad_leaf[n - 3] ^= 1;
+    let device = Device::new(BUILDING, NOW).unwrap();
+    for forged in [&bad_ancestor, &bad_leaf] {
+        for set in [
+            [base.as_slice(), forged.as_slice(), addon.as_slice()],
+            [base.as_slice(), addon.as_slice(), forged.as_slice()],
+        ] {
+            let e = evaluate(&roots(), &set, &device).unwrap();
+            assert_eq!(
+                e.quota(QuotaName::from_name("sip_numbers")),
+                Some(Quota::Count(15)),
+                "{:?}",
+                e.statuses().collect::<Vec<_>>()
+            );
+            // Refused for its damage, or (the same leaf after the license
+            // verified) counted once as a copy of it.
+            let forged_at = set.iter().position(|s| *s == forged.as_slice()).unwrap();
+            assert!(matches!(
+                e.status(forged_at),
+                Some(LicenseStatus::Rejected(
+                    Error::BadSignature { .. } | Error::DuplicateLicense { .. }
+                ))
+            ));
+        }
+    }
+}

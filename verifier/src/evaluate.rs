@@ -561,9 +561,10 @@ pub fn evaluate_with<'a>(
     };
     let mut leaves: [Option<Leaf<'a>>; MAX_LICENSES] = [None; MAX_LICENSES];
     for (i, bytes) in licenses.iter().enumerate() {
-        let (status, leaf) = check_one(bytes, roots, &device, &leaves, &mut checker);
+        let (status, leaf) = check_one(bytes, roots, &device, &leaves, &e.status, &mut checker);
         if let LicenseStatus::Rejected(Error::SerialConflict { other }) = status
             && let Some(slot) = e.status.get_mut(other)
+            && matches!(slot, Some(LicenseStatus::Valid { .. }))
         {
             *slot = Some(LicenseStatus::Rejected(Error::SerialConflict { other: i }));
         }
@@ -608,15 +609,18 @@ pub fn evaluate_with<'a>(
 /// A license's leaf link, to tell copies apart: its serial and its bytes.
 type Leaf<'a> = (&'a [u8], &'a [u8]);
 
-/// Verifies one license of a set, unless it repeats an earlier one; also
-/// returns its leaf's serial and bytes. In its own frame: the decoded
-/// container lives here only.
+/// Verifies one license of a set, unless it is a copy of an earlier one that
+/// verified; also returns its leaf's serial and bytes. Only licenses that
+/// verify count against each other: a damaged or forged copy of a license
+/// can neither shadow it as a "duplicate" nor cancel it as a "conflict". In
+/// its own frame: the decoded container lives here only.
 #[inline(never)]
 fn check_one<'a>(
     bytes: &'a [u8],
     roots: &[TrustedRoot],
     device: &Device<'a>,
-    earlier: &[Option<Leaf<'a>>],
+    leaves: &[Option<Leaf<'a>>],
+    statuses: &[Option<LicenseStatus<'a>>],
     checker: &mut Checker<'_, '_, 'a>,
 ) -> (LicenseStatus<'a>, Option<Leaf<'a>>) {
     let decoded = Container::decode(bytes);
@@ -630,21 +634,23 @@ fn check_one<'a>(
         return (LicenseStatus::Rejected(Error::Decode(e)), None);
     };
     let me = (leaf.claims.serial, leaf.bytes);
-    for (j, other) in earlier.iter().enumerate() {
-        match other {
-            Some((serial, link)) if *serial == me.0 && *link == me.1 => {
-                return (
-                    LicenseStatus::Rejected(Error::DuplicateLicense { of: j }),
-                    None,
-                );
-            }
-            Some((serial, _)) if *serial == me.0 => {
-                return (
-                    LicenseStatus::Rejected(Error::SerialConflict { other: j }),
-                    Some(me),
-                );
-            }
-            _ => {}
+    // Earlier licenses with this serial, and whether each still counts.
+    let same_serial = || {
+        leaves
+            .iter()
+            .zip(statuses)
+            .enumerate()
+            .filter_map(move |(j, (l, s))| match (l, s) {
+                (Some(l), Some(s)) if l.0 == me.0 => Some((j, *l, s)),
+                _ => None,
+            })
+    };
+    for (j, l, s) in same_serial() {
+        if l.1 == me.1 && matches!(s, LicenseStatus::Valid { .. }) {
+            return (
+                LicenseStatus::Rejected(Error::DuplicateLicense { of: j }),
+                Some(me),
+            );
         }
     }
     let status = match check_for_device(container, roots, device, checker) {
@@ -662,6 +668,20 @@ fn check_one<'a>(
         }
         Err(e) => LicenseStatus::Rejected(e),
     };
+    if matches!(status, LicenseStatus::Valid { .. }) {
+        for (j, _, s) in same_serial() {
+            let counts = matches!(
+                s,
+                LicenseStatus::Valid { .. } | LicenseStatus::Rejected(Error::SerialConflict { .. })
+            );
+            if counts {
+                return (
+                    LicenseStatus::Rejected(Error::SerialConflict { other: j }),
+                    Some(me),
+                );
+            }
+        }
+    }
     (status, Some(me))
 }
 
