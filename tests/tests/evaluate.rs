@@ -341,4 +341,51 @@ proptest! {
         }
         prop_assert_eq!(e.next_change(), m.next_change);
     }
+
+    /// The same model with duplicates: the set holds copies of the licenses
+    /// in any order; each license counts once, at its first copy.
+    #[test]
+    fn evaluate_with_copies_matches_reference_model(
+        ls in prop::collection::vec(model_license(), 1..5),
+        picks in prop::collection::vec(0usize..5, 1..9),
+        day in 0u64..70,
+    ) {
+        let files: Vec<Vec<u8>> = ls.iter().enumerate().map(|(i, m)| leaf(20 + u8::try_from(i).unwrap(), |c| {
+            c.tier = m.tier;
+            c.kind = if m.addon { Kind::AddOn } else { Kind::License };
+            c.nbf = m.nbf;
+            c.exp = m.exp;
+            c.quotas = m.quotas.clone();
+            c.features = m.features.clone();
+        })).collect();
+        let picks: Vec<usize> = picks.into_iter().map(|p| p % ls.len()).collect();
+        let now = NOW + day * DAY;
+        let set: Vec<&[u8]> = picks.iter().map(|&p| files[p].as_slice()).collect();
+        let e = evaluate(&roots(), &set, &Device::new(GROUP, now).unwrap()).unwrap();
+        // The model sees each license once, in the order of its first copy.
+        let mut first: Vec<(usize, usize)> = Vec::new(); // (license, position)
+        for (pos, &p) in picks.iter().enumerate() {
+            if !first.iter().any(|(l, _)| *l == p) {
+                first.push((p, pos));
+            }
+        }
+        let distinct: Vec<ModelLicense> = first.iter().map(|(l, _)| ls[*l].clone()).collect();
+        let m = model(&distinct, now);
+        let at = |i: usize| first[i].1;
+        prop_assert_eq!(e.base(), m.base.map(at));
+        prop_assert_eq!(e.addons().collect::<Vec<_>>(), m.addons.iter().map(|&i| at(i)).collect::<Vec<_>>());
+        let got: BTreeMap<String, Quota> = e.quotas().map(|(n, q)| (n.as_str().to_owned(), q)).collect();
+        prop_assert_eq!(got, m.quotas);
+        for f in POOL_FEATURES {
+            prop_assert_eq!(e.has_feature(f), m.features.contains(f), "feature {}", f);
+        }
+        prop_assert_eq!(e.next_change(), m.next_change.map(|(t, i)| (t, at(i))));
+        // Every later copy of a license that verified is reported as a copy.
+        for (pos, &p) in picks.iter().enumerate() {
+            let first_pos = first.iter().find(|(l, _)| *l == p).unwrap().1;
+            if pos != first_pos && matches!(e.status(first_pos), Some(LicenseStatus::Valid { .. })) {
+                prop_assert_eq!(e.status(pos), Some(&LicenseStatus::Rejected(Error::DuplicateLicense { of: first_pos })));
+            }
+        }
+    }
 }
