@@ -1194,7 +1194,33 @@ fn cut_down_file_is_refused_by_verify_and_inspect() {
         );
         assert_eq!(code, 1);
         assert!(out.contains("it does not license panels"), "{out}");
+        // Without a group it is no problem, but inspect says what it is.
+        let (_, out, _) = run(
+            d,
+            &[
+                "inspect",
+                &name,
+                "--trust",
+                "vendor.pub",
+                "--at",
+                "2027-06-01",
+            ],
+        );
+        assert!(out.contains("note: a delegation license"), "{out}");
     }
+    // The building's own license is none of that.
+    let (_, out, _) = run(
+        d,
+        &[
+            "inspect",
+            "bldg.lic",
+            "--trust",
+            "vendor.pub",
+            "--at",
+            "2027-06-01",
+        ],
+    );
+    assert!(!out.contains("delegation license"), "{out}");
 }
 
 /// Regression (duplicate add-on): the same file given seven times counts once.
