@@ -7,6 +7,9 @@ fuzz_target!(|data: &[u8]| {
         // What decodes re-encodes to text that decodes to the same bytes.
         let text = licet_common::armor::encode(bin);
         let mut again = [0u8; licet_common::limits::MAX_LICENSE_BYTES];
-        assert_eq!(licet_common::armor::decode(text.as_bytes(), &mut again).ok(), Some(bin));
+        assert_eq!(
+            licet_common::armor::decode(text.as_bytes(), &mut again).ok(),
+            Some(bin)
+        );
     }
 });

@@ -10,11 +10,17 @@ fuzz_target!(|data: &[u8]| {
         let verdict = l.verify(&[root], &device).err();
         // One walk: the first problem support tooling lists is the panel's.
         let mut first = None;
-        explain(l.container(), &[root], licet_tests::NOW, Some(&device), &mut |f| {
-            if let (Finding::Problem(e), None) = (f, &first) {
-                first = Some(e);
-            }
-        });
+        explain(
+            l.container(),
+            &[root],
+            licet_tests::NOW,
+            Some(&device),
+            &mut |f| {
+                if let (Finding::Problem(e), None) = (f, &first) {
+                    first = Some(e);
+                }
+            },
+        );
         assert_eq!(verdict, first);
         if verdict.is_none() {
             // What a panel accepts delegates nothing, and no shorter part

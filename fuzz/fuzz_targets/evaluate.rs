@@ -41,7 +41,11 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         // Each license counts once: no two in effect share a serial.
-        let serials: Vec<_> = e.in_use().filter_map(|i| e.license(i)).map(|l| l.serial()).collect();
+        let serials: Vec<_> = e
+            .in_use()
+            .filter_map(|i| e.license(i))
+            .map(|l| l.serial())
+            .collect();
         for (i, s) in serials.iter().enumerate() {
             assert!(!serials[..i].contains(s));
         }

@@ -4,6 +4,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let (_, text, json) = licet_issuer::cmd::inspect::inspect_bytes(data, licet_tests::NOW);
     // Nothing from the input reaches the terminal as a control character.
-    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
     assert!(json.is_object());
 });

@@ -90,10 +90,8 @@ fn cut_down_file_is_not_the_parents_license() {
     }
 }
 
-/// Defect 2: the same add-on file handed to `evaluate` seven times added
-/// its quota seven times.
-#[test]
-fn same_addon_seven_times_counts_once() {
+/// A base license for the building with 10 SIP numbers, and an add-on of 5.
+fn base_and_addon() -> (Vec<u8>, Vec<u8>) {
     let base = ChainBuilder::new(key(1), "acme/dist-7", |_| {})
         .push_leaf(BUILDING, |c| {
             c.quotas.insert("sip_numbers".into(), Quota::Count(10));
@@ -107,6 +105,14 @@ fn same_addon_seven_times_counts_once() {
             c.quotas.insert("sip_numbers".into(), Quota::Count(5));
         })
         .build();
+    (base, addon)
+}
+
+/// Defect 2: the same add-on file handed to `evaluate` seven times added
+/// its quota seven times.
+#[test]
+fn same_addon_seven_times_counts_once() {
+    let (base, addon) = base_and_addon();
     let mut set = vec![base.as_slice()];
     set.extend([addon.as_slice(); 7]);
     let e = evaluate(&roots(), &set, &Device::new(BUILDING, NOW).unwrap()).unwrap();
@@ -621,19 +627,7 @@ fn a_shared_link_at_another_position_is_checked_again() {
 /// licenses that verify.
 #[test]
 fn a_forged_copy_cannot_shadow_or_cancel_a_license() {
-    let base = ChainBuilder::new(key(1), "acme/dist-7", |_| {})
-        .push_leaf(BUILDING, |c| {
-            c.quotas.insert("sip_numbers".into(), Quota::Count(10));
-        })
-        .build();
-    let addon = ChainBuilder::new(key(1), "acme/dist-7", |_| {})
-        .push_leaf(BUILDING, |c| {
-            c.kind = Kind::AddOn;
-            c.serial = vec![0xad; 8];
-            c.quotas.clear();
-            c.quotas.insert("sip_numbers".into(), Quota::Count(5));
-        })
-        .build();
+    let (base, addon) = base_and_addon();
     // The same leaf under a damaged ancestor (a byte of the root link's
     // signature), and the whole file with its leaf signature damaged.
     let c = Container::decode(&addon).unwrap();

@@ -244,6 +244,23 @@ fn model_license() -> impl Strategy<Value = ModelLicense> {
         })
 }
 
+/// The license files of the model's licenses.
+fn model_files(ls: &[ModelLicense]) -> Vec<Vec<u8>> {
+    ls.iter()
+        .enumerate()
+        .map(|(i, m)| {
+            leaf(20 + u8::try_from(i).unwrap(), |c| {
+                c.tier = m.tier;
+                c.kind = if m.addon { Kind::AddOn } else { Kind::License };
+                c.nbf = m.nbf;
+                c.exp = m.exp;
+                c.quotas = m.quotas.clone();
+                c.features = m.features.clone();
+            })
+        })
+        .collect()
+}
+
 /// The obviously-correct model of evaluation (docs/SEMANTICS.md §2).
 struct Expected {
     base: Option<usize>,
@@ -317,14 +334,7 @@ proptest! {
 
     #[test]
     fn evaluate_matches_reference_model(ls in prop::collection::vec(model_license(), 1..6), day in 0u64..70) {
-        let files: Vec<Vec<u8>> = ls.iter().enumerate().map(|(i, m)| leaf(20 + u8::try_from(i).unwrap(), |c| {
-            c.tier = m.tier;
-            c.kind = if m.addon { Kind::AddOn } else { Kind::License };
-            c.nbf = m.nbf;
-            c.exp = m.exp;
-            c.quotas = m.quotas.clone();
-            c.features = m.features.clone();
-        })).collect();
+        let files = model_files(&ls);
         let now = NOW + day * DAY;
         let set: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
         let e = evaluate(&roots(), &set, &Device::new(GROUP, now).unwrap()).unwrap();
@@ -350,14 +360,7 @@ proptest! {
         picks in prop::collection::vec(0usize..5, 1..9),
         day in 0u64..70,
     ) {
-        let files: Vec<Vec<u8>> = ls.iter().enumerate().map(|(i, m)| leaf(20 + u8::try_from(i).unwrap(), |c| {
-            c.tier = m.tier;
-            c.kind = if m.addon { Kind::AddOn } else { Kind::License };
-            c.nbf = m.nbf;
-            c.exp = m.exp;
-            c.quotas = m.quotas.clone();
-            c.features = m.features.clone();
-        })).collect();
+        let files = model_files(&ls);
         let picks: Vec<usize> = picks.into_iter().map(|p| p % ls.len()).collect();
         let now = NOW + day * DAY;
         let set: Vec<&[u8]> = picks.iter().map(|&p| files[p].as_slice()).collect();
