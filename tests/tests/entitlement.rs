@@ -662,3 +662,30 @@ fn a_forged_copy_cannot_shadow_or_cancel_a_license() {
         }
     }
 }
+
+/// A role's name is stored once in an evaluation, not once per grant: eight
+/// roles with 32-byte names and sixteen grants each (a license licet issues)
+/// fit, and are answered.
+#[test]
+fn role_names_are_stored_once_per_evaluation() {
+    let role = |r: usize| format!("role-with-a-long-name-{r:02}-abcdefg")[..32].to_string();
+    let file = ChainBuilder::new(key(1), "acme/dist-7", |c| {
+        c.quotas.clear();
+        c.quotas.insert("sip_numbers".into(), Quota::Count(3));
+        c.features = Some((0..16).map(|i| format!("f{i:02}")).collect());
+        c.roles = (0..8)
+            .map(|r| (role(r), (0..16).map(|i| format!("f{i:02}")).collect()))
+            .collect();
+    })
+    .push_leaf(BUILDING, |_| {})
+    .build();
+    let container = Container::decode(&file).unwrap();
+    assert!(
+        check_candidate(&container).is_ok(),
+        "licet issue would mint it"
+    );
+    let e = evaluate(&roots(), &[&file], &Device::new(BUILDING, NOW).unwrap()).unwrap();
+    assert_eq!(e.base(), Some(0), "{:?}", e.status(0));
+    assert_eq!(e.roles().count(), 8);
+    assert_eq!(e.role_grants(&role(7)).count(), 16);
+}

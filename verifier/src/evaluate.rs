@@ -37,7 +37,7 @@
 use crate::grants::Contribution;
 use crate::rules::byte_order;
 use crate::signature::{Checker, Memo};
-use crate::verified::check_for_device;
+use crate::verified::{check_for_device, leaf_claims, leaf_link};
 use crate::{Device, Error, Grants, TrustedRoot, VerifiedLicense, VerifyCache};
 use core::cmp::Ordering;
 use licet_common::{Container, Kind, Quota, QuotaName, Tier};
@@ -305,13 +305,29 @@ impl Table {
         }
     }
 
-    /// The name's place in the name bytes: a feature's when it is one,
-    /// else copied there.
+    /// Where `name` is stored already, if it is: as a feature, a role, a
+    /// granted feature or a custom quota.
+    fn stored(&self, name: &str) -> Option<NameRef> {
+        if let Ok(i) = self.find_feature(name) {
+            return self.features.get(i).map(|f| f.name);
+        }
+        let same = |r: &NameRef| self.bytes(*r) == name.as_bytes();
+        self.grants_in_use()
+            .iter()
+            .flat_map(|g| [g.role, g.feature])
+            .find(same)
+            .or_else(|| {
+                self.totals_in_use().iter().find_map(|t| match t.key {
+                    QuotaKey::Custom(r) if same(&r) => Some(r),
+                    _ => None,
+                })
+            })
+    }
+
+    /// The name's place in the name bytes, each name stored once.
     fn intern(&mut self, name: &str) -> Result<NameRef, Error<'static>> {
-        if let Ok(i) = self.find_feature(name)
-            && let Some(f) = self.features.get(i)
-        {
-            return Ok(f.name);
+        if let Some(r) = self.stored(name) {
+            return Ok(r);
         }
         let full = full("name bytes", NAME_BYTES);
         let len = u8::try_from(name.len()).map_err(|_| full)?;
@@ -326,31 +342,42 @@ impl Table {
     }
 
     /// What adding a contribution needs: new quota contributions, new
-    /// totals, features, grants, and at most this many name bytes.
+    /// totals, features, grants, and the bytes of the names not stored yet
+    /// (each counted once; a custom quota named like one of the
+    /// contribution's features is counted twice, erring on the safe side).
     fn needs(&self, c: &Contribution<'_, '_>) -> [usize; 5] {
         let (mut quotas, mut totals, mut features, mut grants, mut bytes) =
             (0usize, 0usize, 0usize, 0usize, 0usize);
-        for (name, _) in c.quotas() {
+        let mut name = |n: &str, counted_before: bool| {
+            if !counted_before && self.stored(n).is_none() {
+                bytes = bytes.saturating_add(n.len());
+            }
+        };
+        for (q, _) in c.quotas() {
             quotas = quotas.saturating_add(1);
-            if self.find_total(name).is_err() {
+            if self.find_total(q).is_err() {
                 totals = totals.saturating_add(1);
-                if let QuotaName::Custom(s) = name {
-                    bytes = bytes.saturating_add(s.len());
+                if let QuotaName::Custom(n) = q {
+                    name(n, false);
                 }
             }
         }
-        for f in c.features().iter() {
+        let own_features = c.features();
+        for f in own_features.iter() {
             if self.find_feature(f).is_err() {
                 features = features.saturating_add(1);
-                bytes = bytes.saturating_add(f.len());
+                name(f, false);
             }
         }
-        for (role, list) in c.roles() {
+        for (k, (role, list)) in c.roles().enumerate() {
+            name(role, false);
             for g in list.iter() {
                 if self.find_grant(role, g).is_err() {
                     grants = grants.saturating_add(1);
-                    bytes = bytes.saturating_add(role.len().saturating_add(g.len()));
                 }
+                let before = own_features.contains(g)
+                    || c.roles().take(k).any(|(_, earlier)| earlier.contains(g));
+                name(g, before);
             }
         }
         [quotas, totals, features, grants, bytes]
@@ -464,8 +491,8 @@ impl Table {
         Ok(())
     }
 
-    /// Adds the firmware's Basic entitlement into an empty table; false
-    /// when it does not fit (nothing is then in effect from it).
+    /// Adds the firmware's Basic entitlement into an empty table; false,
+    /// and the table empty again, when it does not fit.
     fn add_builtin(&mut self, b: &Builtin<'_>) -> bool {
         let s = Source::Builtin.code();
         let mut ok = true;
@@ -481,7 +508,12 @@ impl Table {
             }
         }
         if !ok {
-            *self = Self::new();
+            // It went into an empty table: emptying the counts takes it out.
+            self.names_used = 0;
+            self.quota_count = 0;
+            self.total_count = 0;
+            self.feature_count = 0;
+            self.grant_count = 0;
         }
         ok
     }
@@ -628,10 +660,9 @@ fn check_one<'a>(
         Ok(c) => c,
         Err(e) => return (LicenseStatus::Rejected(Error::Decode(*e)), None),
     };
-    let Some(leaf) = container.leaf() else {
-        let missing = licet_common::DecodeErrorKind::Missing { what: "links" };
-        let e = licet_common::DecodeError::new(0, missing);
-        return (LicenseStatus::Rejected(Error::Decode(e)), None);
+    let leaf = match leaf_link(container) {
+        Ok(l) => l,
+        Err(e) => return (LicenseStatus::Rejected(e), None),
     };
     let me = (leaf.claims.serial, leaf.bytes);
     // Earlier licenses with this serial, and whether each still counts.
@@ -834,7 +865,7 @@ impl<'a> Evaluation<'a> {
             LicenseStatus::Rejected(_) => return None,
         }
         let container = Container::decode(self.inputs.get(i)?).ok()?;
-        let leaf = crate::verified::leaf_claims(&container).ok()?;
+        let leaf = leaf_claims(&container).ok()?;
         Some(VerifiedLicense::new(container, leaf))
     }
 
@@ -913,7 +944,7 @@ impl<'a> Evaluation<'a> {
             .filter(move |(i, g)| {
                 i.checked_sub(1)
                     .and_then(|p| grants.get(p))
-                    .is_none_or(|p| p.role != g.role && t.bytes(p.role) != t.bytes(g.role))
+                    .is_none_or(|p| t.bytes(p.role) != t.bytes(g.role))
             })
             .map(move |(_, g)| t.name(g.role))
     }

@@ -158,15 +158,17 @@ fn verify_bytes<'a>(
     Ok(VerifiedLicense::new(*container, leaf))
 }
 
-/// The leaf's claims (decoding refuses a license without links).
+/// The leaf link (decoding refuses a license without links).
+pub(crate) fn leaf_link<'c, 'a>(container: &'c Container<'a>) -> Result<&'c Link<'a>, Error<'a>> {
+    container.leaf().ok_or(Error::Decode(DecodeError::new(
+        0,
+        DecodeErrorKind::Missing { what: "links" },
+    )))
+}
+
+/// The leaf's claims.
 pub(crate) fn leaf_claims<'a>(container: &Container<'a>) -> Result<Claims<'a>, Error<'a>> {
-    container
-        .leaf()
-        .map(|l| l.claims)
-        .ok_or(Error::Decode(DecodeError::new(
-            0,
-            DecodeErrorKind::Missing { what: "links" },
-        )))
+    leaf_link(container).map(|l| l.claims)
 }
 
 /// A license whose whole chain verified for a device. Borrowed from the
