@@ -184,6 +184,26 @@ pub fn error_text(e: &licet_verifier::Error<'_>) -> String {
                 w(parent)
             )
         }
+        E::IssuedInFuture {
+            link,
+            now,
+            issued_at,
+        } => format!(
+            "link {link} says it was minted at {}, more than a day after {} (the issuer's clock was ahead, or this clock is behind)",
+            t(issued_at),
+            t(now)
+        ),
+        E::IssuedOutsideWindow {
+            link,
+            issued_at,
+            earliest,
+            before,
+        } => format!(
+            "link {link} says it was minted at {}, outside [{}, {}): before its parent or after its end",
+            t(issued_at),
+            t(earliest),
+            before.map_or("no end".into(), t)
+        ),
         E::ClockRollback { now, floor } => format!(
             "the device clock ({}) is more than 24 hours behind the time floor ({}): clock rolled back",
             t(now),
