@@ -19,28 +19,31 @@ use std::path::Path;
 /// Largest file read.
 const MAX_BYTES: u64 = 64 * 1024;
 
-/// A built-in Basic entitlement as read from its file.
+/// The file as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BuiltinFile {
+struct Raw {
     #[serde(default)]
     quotas: BTreeMap<String, toml::Value>,
     #[serde(default)]
     features: Vec<String>,
     #[serde(default)]
     roles: BTreeMap<String, Vec<String>>,
-    #[serde(skip)]
-    parsed_quotas: Vec<(String, Quota)>,
+}
+
+/// A built-in Basic entitlement as read from its file, checked.
+#[derive(Debug)]
+pub struct BuiltinFile {
+    quotas: Vec<(String, Quota)>,
+    features: Vec<String>,
+    roles: BTreeMap<String, Vec<String>>,
 }
 
 impl BuiltinFile {
     /// Runs `f` with the verifier's view of this entitlement.
     pub fn with<R>(&self, f: impl FnOnce(&Builtin<'_>) -> R) -> R {
-        let quotas: Vec<(&str, Quota)> = self
-            .parsed_quotas
-            .iter()
-            .map(|(n, q)| (n.as_str(), *q))
-            .collect();
+        let quotas: Vec<(&str, Quota)> =
+            self.quotas.iter().map(|(n, q)| (n.as_str(), *q)).collect();
         let features: Vec<&str> = self.features.iter().map(String::as_str).collect();
         let lists: Vec<Vec<&str>> = self
             .roles
@@ -78,38 +81,39 @@ pub fn read(path: &Path) -> Result<BuiltinFile> {
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_BYTES).read_to_string(&mut text))
         .map_err(|e| crate::error::io_error(path, "read", &e))?;
-    let mut file: BuiltinFile =
+    let raw: Raw =
         toml::from_str(&text).map_err(|e| bad(path, e.to_string().replace('\n', " ")))?;
-    for (name, value) in &file.quotas {
+    let mut quotas = Vec::new();
+    for (name, value) in &raw.quotas {
         if !is_name(name) {
             return Err(bad(path, format!("quota {}: invalid name", safe(name))));
         }
-        let q = match value {
-            toml::Value::String(s) if s == "unlimited" => Quota::Unlimited,
-            toml::Value::Integer(n) => u32::try_from(*n).map(Quota::Count).map_err(|_| {
-                bad(
-                    path,
-                    format!("quota {name} = {n}: not a count from 0 to 4294967295"),
-                )
-            })?,
-            other => {
-                return Err(bad(
-                    path,
-                    format!("quota {name} = {other:?}: give a count or \"unlimited\""),
-                ));
-            }
-        };
-        file.parsed_quotas.push((name.clone(), q));
+        let q = crate::plans::quota_value(value).ok_or_else(|| {
+            let shown = match value {
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::String(s) => format!("{:?}", safe(s)),
+                other => other.type_str().to_owned(),
+            };
+            bad(
+                path,
+                format!("quota {name} = {shown}: {}", crate::plans::QUOTA_VALUES),
+            )
+        })?;
+        quotas.push((name.clone(), q));
     }
-    for n in file
+    let names = raw
         .features
         .iter()
-        .chain(file.roles.keys())
-        .chain(file.roles.values().flatten())
-    {
+        .chain(raw.roles.keys())
+        .chain(raw.roles.values().flatten());
+    for n in names {
         if !is_name(n) {
             return Err(bad(path, format!("{}: invalid name", safe(n))));
         }
     }
-    Ok(file)
+    Ok(BuiltinFile {
+        quotas,
+        features: raw.features,
+        roles: raw.roles,
+    })
 }

@@ -109,17 +109,23 @@ fn validate(name: &str, p: &Plan) -> std::result::Result<(), String> {
             return Err(format!("{:?} is not a duration like 30d", safe(d)));
         }
     }
-    for v in p.quotas.values() {
-        let ok = match v {
-            toml::Value::Integer(n) => (0..=i64::from(u32::MAX)).contains(n),
-            toml::Value::String(s) => s == "unlimited",
-            _ => false,
-        };
-        if !ok {
-            return Err("quota values are counts from 0 to 4294967295 or \"unlimited\"".into());
-        }
+    if p.quotas.values().any(|v| quota_value(v).is_none()) {
+        return Err(QUOTA_VALUES.into());
     }
     Ok(())
+}
+
+/// What a quota value in a TOML file may be.
+pub const QUOTA_VALUES: &str = "quota values are counts from 0 to 4294967295 or \"unlimited\"";
+
+/// A quota value as TOML files write it (plans, the built-in Basic): a
+/// count from 0 to 4294967295, or "unlimited".
+pub fn quota_value(v: &toml::Value) -> Option<licet_common::Quota> {
+    match v {
+        toml::Value::Integer(n) => u32::try_from(*n).ok().map(licet_common::Quota::Count),
+        toml::Value::String(s) if s == "unlimited" => Some(licet_common::Quota::Unlimited),
+        _ => None,
+    }
 }
 
 /// Where a user's plans file is, if any.

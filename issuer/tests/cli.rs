@@ -1311,7 +1311,10 @@ fn far_future_iat_cannot_poison_the_floor() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["licenses"][1]["error"]["code"], "issued_in_future");
     let message = v["licenses"][1]["error"]["message"].as_str().unwrap();
-    assert!(message.contains("minted at 2028-06-01T00:00:00Z"), "{message}");
+    assert!(
+        message.contains("minted at 2028-06-01T00:00:00Z"),
+        "{message}"
+    );
     assert_eq!(v["floor"], v["at"], "the floor is the time evaluated at");
 }
 
