@@ -416,19 +416,12 @@ impl<'p> Minter<'p> {
         Ok(Self { key, parent })
     }
 
-    /// What the parent chain grants (checked as far as it can be without
-    /// the vendor's root key).
+    /// What the parent chain grants. Its signatures were checked when the
+    /// minter was made ([`check_parent_chain`]); this runs the rules only.
     pub(crate) fn parent_grants(&self) -> Result<Option<licet_verifier::Grants<'_, 'p>>> {
         self.parent
             .as_ref()
-            .map(|p| {
-                check_untimed(p, None).map_err(|e| {
-                    CliError::rejected(
-                        format!("--parent is not a valid chain: {e}"),
-                        "run `licet inspect` on it; ask its issuer for a fresh copy",
-                    )
-                })
-            })
+            .map(|p| check_candidate(p).map_err(|e| not_a_chain(&e)))
             .transpose()
     }
 
@@ -588,12 +581,7 @@ pub fn run(
 /// key: every link after the root is signed by the key its parent names,
 /// chained and narrowing.
 fn check_parent_chain(p: &Container<'_>) -> Result<()> {
-    licet_verifier::check_untimed(p, None).map_err(|e| {
-        CliError::rejected(
-            format!("--parent is not a valid chain: {e}"),
-            "run `licet inspect` on it; ask its issuer for a fresh copy",
-        )
-    })?;
+    check_untimed(p, None).map_err(|e| not_a_chain(&e))?;
     if p.len() >= MAX_LINKS {
         return Err(CliError::rejected(
             format!("the parent chain already has {MAX_LINKS} links, the most a chain may have"),
@@ -603,9 +591,18 @@ fn check_parent_chain(p: &Container<'_>) -> Result<()> {
     Ok(())
 }
 
-/// For a refused feature or role grant, what the parent does grant.
+/// The refusal of a parent chain that does not check.
+fn not_a_chain(e: &licet_verifier::Error<'_>) -> CliError {
+    CliError::rejected(
+        format!("--parent is not a valid chain: {e}"),
+        "run `licet inspect` on it; ask its issuer for a fresh copy",
+    )
+}
+
+/// For a refused feature or role grant, what the parent does grant (its
+/// signatures were checked before: [`check_parent_chain`]).
 fn parent_grants(parent: Option<&Container<'_>>, e: &licet_verifier::Error<'_>) -> String {
-    let Some(grants) = parent.and_then(|p| check_untimed(p, None).ok()) else {
+    let Some(grants) = parent.and_then(|p| check_candidate(p).ok()) else {
         return String::new();
     };
     let list = |n: licet_common::claims::Names<'_>| n.iter().collect::<Vec<_>>().join(", ");
