@@ -10,7 +10,7 @@
 
 use crate::DEFAULT_REMIND_SECONDS;
 use licet_common::claims::{Names, Quotas, Roles};
-use licet_common::{Claims, Container, Group, Kind, Link, Quota, QuotaName, Tier};
+use licet_common::{Claims, Container, Kind, Link, Quota, QuotaName};
 
 /// What the first links of a chain grant, read from the links as decoded.
 /// Only reachable through a check: [`crate::VerifiedLicense::grants`],
@@ -65,32 +65,6 @@ impl<'c, 'a> Grants<'c, 'a> {
 
     fn leaf_claims(&self) -> Option<&'c Claims<'a>> {
         self.leaf().map(|l| &l.claims)
-    }
-
-    /// What the leaf link itself states (nothing inherited).
-    pub fn stated(&self) -> Option<&'c Claims<'a>> {
-        self.leaf_claims()
-    }
-
-    /// The group the license is for.
-    pub fn group(&self) -> Option<Group<'a>> {
-        self.leaf_claims().map(|c| c.sub)
-    }
-
-    /// The tier (a link may only lower it).
-    pub fn tier(&self) -> Option<Tier> {
-        self.leaf_claims().map(|c| c.tier)
-    }
-
-    /// License or add-on.
-    pub fn kind(&self) -> Option<Kind> {
-        self.leaf_claims().map(|c| c.kind)
-    }
-
-    /// The validity window `[nbf, exp)` (the leaf's: every link's lies
-    /// inside its parent's).
-    pub fn window(&self) -> Option<(u64, Option<u64>)> {
-        self.leaf_claims().map(|c| (c.nbf, c.exp))
     }
 
     /// The delegation the leaf gives its holder, if it may mint.
