@@ -228,7 +228,22 @@ impl<'b> Cursor<'b> {
 
     /// Reads a definite-length text string's bytes, without checking UTF-8:
     /// for data a decoder has already validated.
+    #[inline]
     pub fn text_bytes(&mut self, max: usize, what: &'static str) -> Result<&'b [u8], DecodeError> {
+        // Fast path, inlined: a short string (length in the initial byte,
+        // so always in shortest form) that fits.
+        if let Some(&initial) = self.input.get(self.pos)
+            && initial >> 5 == MAJOR_TEXT
+            && let n = usize::from(initial & 0x1f)
+            && n < 24
+            && n <= max
+            && let Some(start) = self.pos.checked_add(1)
+            && let Some(end) = start.checked_add(n)
+            && let Some(bytes) = self.input.get(start..end)
+        {
+            self.pos = end;
+            return Ok(bytes);
+        }
         self.string(MAJOR_TEXT, "text string", max, what)
     }
 
@@ -369,6 +384,49 @@ impl<'b> Cursor<'b> {
         }
     }
 
+    /// Reads the head of the next item of bytes this cursor's decoder has
+    /// already checked (a set or map stored by a decoded link), returning
+    /// its major type and argument. Nothing is checked again, so this is for
+    /// re-reading validated data only; `None` at the end of the bytes.
+    pub fn validated_head(&mut self) -> Option<(u8, u64)> {
+        let initial = *self.input.get(self.pos)?;
+        let info = initial & 0x1f;
+        let width: usize = match info {
+            0..=23 => 0,
+            24 => 1,
+            25 => 2,
+            26 => 4,
+            27 => 8,
+            _ => return None,
+        };
+        let start = self.pos.checked_add(1)?;
+        let end = start.checked_add(width)?;
+        let bytes = self.input.get(start..end)?;
+        let arg = if width == 0 {
+            u64::from(info)
+        } else {
+            bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+        };
+        self.pos = end;
+        Some((initial >> 5, arg))
+    }
+
+    /// Reads a validated string item's content ([`Self::validated_head`]).
+    pub fn validated_string(&mut self) -> Option<&'b [u8]> {
+        let (_, n) = self.validated_head()?;
+        let end = self.pos.checked_add(usize::try_from(n).ok()?)?;
+        let bytes = self.input.get(self.pos..end)?;
+        self.pos = end;
+        Some(bytes)
+    }
+
+    /// True when the next byte is a text string's head (validated data).
+    pub fn validated_is_text(&self) -> bool {
+        self.input
+            .get(self.pos)
+            .is_some_and(|b| b >> 5 == MAJOR_TEXT)
+    }
+
     /// Position in this cursor's buffer (not the file): used with [`Self::slice_from`].
     pub fn position(&self) -> usize {
         self.pos
@@ -395,7 +453,11 @@ fn check_len(arg: u64, max: usize) -> Result<usize, usize> {
 /// (RFC 8949 §4.2.1). For the text strings of a set that is shorter first,
 /// then bytewise, because the head carries the length.
 pub fn canonical_cmp(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
-    a.cmp(b)
+    // Keys are short: a loop beats a call to `memcmp`.
+    a.iter()
+        .zip(b)
+        .find(|(x, y)| x != y)
+        .map_or_else(|| a.len().cmp(&b.len()), |(x, y)| x.cmp(y))
 }
 
 #[cfg(test)]
@@ -534,6 +596,36 @@ mod tests {
                 let mut m = d();
                 m.skip().unwrap();
                 prop_assert_eq!(m.position(), c.position());
+            }
+        }
+    }
+
+    proptest! {
+        /// On any item the strict reader accepts, the validated reader (for
+        /// re-reading checked data) ends at the same byte with the same value.
+        #[test]
+        fn validated_reader_agrees_with_strict(input in prop::collection::vec(any::<u8>(), 0..40), first in any::<u8>()) {
+            let mut bytes = vec![first];
+            bytes.extend(input);
+            let mut strict = Cursor::new(&bytes, 0);
+            let mut fast = Cursor::new(&bytes, 0);
+            if let Ok(s) = strict.text_bytes(64, "t") {
+                prop_assert!(Cursor::new(&bytes, 0).validated_is_text());
+                prop_assert_eq!(fast.validated_string(), Some(s));
+                prop_assert_eq!(fast.position(), strict.position());
+            }
+            let mut strict = Cursor::new(&bytes, 0);
+            let mut fast = Cursor::new(&bytes, 0);
+            if let Ok(v) = strict.uint() {
+                prop_assert!(!Cursor::new(&bytes, 0).validated_is_text());
+                prop_assert_eq!(fast.validated_head(), Some((MAJOR_UINT, v)));
+                prop_assert_eq!(fast.position(), strict.position());
+            }
+            let mut strict = Cursor::new(&bytes, 0);
+            let mut fast = Cursor::new(&bytes, 0);
+            if let Ok(n) = strict.array(64, "a") {
+                prop_assert_eq!(fast.validated_head(), Some((MAJOR_ARRAY, n as u64)));
+                prop_assert_eq!(fast.position(), strict.position());
             }
         }
     }

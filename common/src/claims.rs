@@ -196,10 +196,10 @@ impl<'a> Names<'a> {
     /// Reads an array of names decoded and validated before (inside a link
     /// that decoded): only the structure is walked, no name is checked again.
     fn read_validated(c: &mut Cursor<'a>) -> Option<Self> {
-        let len = c.array(usize::MAX, "names").ok()?;
+        let len = usize::try_from(c.validated_head()?.1).ok()?;
         let start = c.position();
         for _ in 0..len {
-            c.text_bytes(usize::MAX, "name").ok()?;
+            c.validated_string()?;
         }
         Some(Self {
             raw: c.slice_from(start).ok()?,
@@ -207,13 +207,14 @@ impl<'a> Names<'a> {
         })
     }
 
-    /// Reads an array of names: each checked by `valid`, sorted, unique.
+    /// Reads an array of names: each checked by `valid` (which admits only
+    /// ASCII, so no UTF-8 check is needed), sorted, unique.
     fn decode(
         c: &mut Cursor<'a>,
         max: usize,
         max_bytes: usize,
         what: &'static str,
-        valid: fn(&str) -> bool,
+        valid: fn(&[u8]) -> bool,
     ) -> Result<Self, DecodeError> {
         let len = c.array(max, what)?;
         let start = c.position();
@@ -221,7 +222,7 @@ impl<'a> Names<'a> {
         for _ in 0..len {
             let at = c.position();
             let off = c.offset();
-            let name = c.text(max_bytes, what)?;
+            let name = c.text_bytes(max_bytes, what)?;
             if !valid(name) {
                 return Err(DecodeError::new(
                     off,
@@ -257,8 +258,8 @@ impl<'a> Iterator for NamesIter<'a> {
     type Item = &'a str;
     fn next(&mut self) -> Option<&'a str> {
         self.left = self.left.checked_sub(1)?;
-        // The set was validated when the link was decoded.
-        self.cursor.text(usize::MAX, "name").ok()
+        // The set was validated (ASCII names) when the link was decoded.
+        core::str::from_utf8(self.cursor.validated_string()?).ok()
     }
 }
 
@@ -273,7 +274,7 @@ impl<'a> Iterator for NamesBytesIter<'a> {
     type Item = &'a [u8];
     fn next(&mut self) -> Option<&'a [u8]> {
         self.left = self.left.checked_sub(1)?;
-        self.cursor.text_bytes(usize::MAX, "name").ok()
+        self.cursor.validated_string()
     }
 }
 
@@ -317,7 +318,7 @@ impl<'a> Quotas<'a> {
         let mut prev = None;
         for _ in 0..len {
             let at = c.position();
-            read_quota_name(c)?;
+            check_quota_name(c)?;
             c.check_order(at, &mut prev)?;
             read_quota_value(c)?;
         }
@@ -336,24 +337,18 @@ impl fmt::Debug for Quotas<'_> {
     }
 }
 
-fn read_quota_name<'a>(c: &mut Cursor<'a>) -> Result<QuotaName<'a>, DecodeError> {
+fn check_quota_name(c: &mut Cursor<'_>) -> Result<(), DecodeError> {
     let off = c.offset();
     let bad = DecodeError::new(off, DecodeErrorKind::InvalidValue { what: "quota name" });
-    if c.peek_is_text() {
-        let name = c.text(MAX_NAME_BYTES, "quota name")?;
+    let ok = if c.peek_is_text() {
+        let name = c.text_bytes(MAX_NAME_BYTES, "quota name")?;
         // A well-known name must use its code: one spelling per quota.
-        if !is_name(name) || WELL_KNOWN_QUOTAS.iter().any(|(_, n)| *n == name) {
-            return Err(bad);
-        }
-        Ok(QuotaName::Custom(name))
+        is_name_bytes(name) && !WELL_KNOWN_QUOTAS.iter().any(|(_, n)| n.as_bytes() == name)
     } else {
         let code = c.uint()?;
-        WELL_KNOWN_QUOTAS
-            .iter()
-            .find(|(k, _)| u64::from(*k) == code)
-            .map(|(k, _)| QuotaName::WellKnown(*k))
-            .ok_or(bad)
-    }
+        WELL_KNOWN_QUOTAS.iter().any(|(k, _)| u64::from(*k) == code)
+    };
+    if ok { Ok(()) } else { Err(bad) }
 }
 
 fn read_quota_value(c: &mut Cursor<'_>) -> Result<Quota, DecodeError> {
@@ -384,8 +379,19 @@ impl<'a> Iterator for QuotasIter<'a> {
     type Item = (QuotaName<'a>, Quota);
     fn next(&mut self) -> Option<Self::Item> {
         self.left = self.left.checked_sub(1)?;
-        let name = read_quota_name(&mut self.cursor).ok()?;
-        let value = read_quota_value(&mut self.cursor).ok()?;
+        // Validated when the link was decoded: a known code or a name.
+        let c = &mut self.cursor;
+        let name = if c.validated_is_text() {
+            QuotaName::Custom(core::str::from_utf8(c.validated_string()?).ok()?)
+        } else {
+            QuotaName::WellKnown(u8::try_from(c.validated_head()?.1).ok()?)
+        };
+        let value = if c.peek_null() {
+            c.validated_head()?;
+            Quota::Unlimited
+        } else {
+            Quota::Count(u32::try_from(c.validated_head()?.1).ok()?)
+        };
         Some((name, value))
     }
 }
@@ -431,15 +437,21 @@ impl<'a> Roles<'a> {
         for _ in 0..len {
             let at = c.position();
             let off = c.offset();
-            let role = c.text(MAX_NAME_BYTES, "role name")?;
-            if !is_name(role) {
+            let role = c.text_bytes(MAX_NAME_BYTES, "role name")?;
+            if !is_name_bytes(role) {
                 return Err(DecodeError::new(
                     off,
                     DecodeErrorKind::InvalidValue { what: "role name" },
                 ));
             }
             c.check_order(at, &mut prev)?;
-            Names::decode(c, MAX_ROLE_GRANTS, MAX_NAME_BYTES, "role grants", is_name)?;
+            Names::decode(
+                c,
+                MAX_ROLE_GRANTS,
+                MAX_NAME_BYTES,
+                "role grants",
+                is_name_bytes,
+            )?;
         }
         Ok(Self {
             raw: c.slice_from(start)?,
@@ -465,7 +477,7 @@ impl<'a> Iterator for RolesIter<'a> {
     type Item = (&'a str, Names<'a>);
     fn next(&mut self) -> Option<Self::Item> {
         self.left = self.left.checked_sub(1)?;
-        let role = self.cursor.text(MAX_NAME_BYTES, "role name").ok()?;
+        let role = core::str::from_utf8(self.cursor.validated_string()?).ok()?;
         // Validated when the link was decoded.
         let grants = Names::read_validated(&mut self.cursor)?;
         Some((role, grants))
@@ -475,17 +487,25 @@ impl<'a> Iterator for RolesIter<'a> {
 /// True for a valid quota, feature or role name: 1 to 32 bytes of
 /// `a-z 0-9 _ - .`, starting with a letter.
 pub fn is_name(s: &str) -> bool {
-    let b = s.as_bytes();
-    matches!(b.first(), Some(c) if c.is_ascii_lowercase())
+    is_name_bytes(s.as_bytes())
+}
+
+/// [`is_name`] on bytes: a valid name is ASCII, hence UTF-8.
+fn is_name_bytes(b: &[u8]) -> bool {
+    matches!(b.first(), Some(b'a'..=b'z'))
         && b.len() <= MAX_NAME_BYTES
-        && b.iter().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'-' | b'.')
-        })
+        && b.iter()
+            .all(|c| matches!(c, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.'))
 }
 
 /// True for a valid device id: 1 to 64 bytes of printable ASCII, no space.
 pub fn is_device_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= MAX_DEVICE_ID_BYTES && s.bytes().all(|c| c.is_ascii_graphic())
+    is_device_id_bytes(s.as_bytes())
+}
+
+/// [`is_device_id`] on bytes: a valid id is ASCII, hence UTF-8.
+fn is_device_id_bytes(b: &[u8]) -> bool {
+    !b.is_empty() && b.len() <= MAX_DEVICE_ID_BYTES && b.iter().all(|c| c.is_ascii_graphic())
 }
 
 /// The claims of one link, borrowed from the license file.
@@ -743,7 +763,7 @@ impl<'a> LicetClaims<'a> {
                         MAX_FEATURES,
                         MAX_NAME_BYTES,
                         "features",
-                        is_name,
+                        is_name_bytes,
                     )?)
                 }
                 LICET_ROLES => out.roles = Roles::decode(c)?,
@@ -758,7 +778,7 @@ impl<'a> LicetClaims<'a> {
                         MAX_DEVICES,
                         MAX_DEVICE_ID_BYTES,
                         "devices",
-                        is_device_id,
+                        is_device_id_bytes,
                     )?)
                 }
                 LICET_REMIND => out.remind = Some(c.uint_max(MAX_TIME, "remind")?),

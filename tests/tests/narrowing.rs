@@ -9,7 +9,15 @@ use licet_verifier::{Device, TrustedRoot, verify};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-const QUOTAS: [&str; 3] = ["sip_numbers", "app_installs", "integrations"];
+/// Well-known quotas (encoded as codes) and custom ones (encoded as text,
+/// sorted after the codes, shorter names first).
+const QUOTAS: [&str; 5] = [
+    "sip_numbers",
+    "app_installs",
+    "integrations",
+    "lift_calls",
+    "zz",
+];
 const FEATURES: [&str; 4] = ["video", "door_api", "remote_open", "teleport"];
 const ROLES: [&str; 2] = ["concierge", "technical_manager"];
 
@@ -29,7 +37,7 @@ struct Step {
 
 fn step() -> impl Strategy<Value = Step> {
     (
-        prop::collection::vec((0usize..3, prop::option::weighted(0.9, 0u32..120)), 0..3),
+        prop::collection::vec((0usize..5, prop::option::weighted(0.9, 0u32..120)), 0..4),
         prop::option::of(prop::collection::vec(0usize..4, 0..4)),
         prop::collection::vec((0usize..2, prop::collection::vec(0usize..4, 0..3)), 0..2),
         prop::option::weighted(0.3, prop::collection::vec(0u8..4, 0..3)),
