@@ -175,6 +175,19 @@ struct GrantEntry {
 
 const NO_NAME: NameRef = NameRef { at: 0, len: 0 };
 
+/// Stored name `r` inside all the names ([`Table::names`]).
+fn name_in(names: &str, r: NameRef) -> &str {
+    let end = usize::from(r.at).saturating_add(usize::from(r.len));
+    names.get(usize::from(r.at)..end).unwrap_or("")
+}
+
+fn quota_name_in(names: &str, key: QuotaKey) -> QuotaName<'_> {
+    match key {
+        QuotaKey::WellKnown(c) => QuotaName::WellKnown(c),
+        QuotaKey::Custom(r) => QuotaName::Custom(name_in(names, r)),
+    }
+}
+
 /// The effective values, owned: nothing here points into the licenses.
 /// Features, grants and quota totals are kept sorted by name (the order
 /// names are stored in, `name_order`): every query is a binary search.
@@ -242,10 +255,12 @@ impl Table {
         }
     }
 
-    fn name(&self, r: NameRef) -> &str {
-        let end = usize::from(r.at).saturating_add(usize::from(r.len));
+    /// Every stored name, as text: checked as UTF-8 once for all the names
+    /// an iterator hands out (each name was text when it was stored, so the
+    /// whole is too, and each starts on a character boundary).
+    fn names(&self) -> &str {
         self.names
-            .get(usize::from(r.at)..end)
+            .get(..self.names_used)
             .and_then(|b| core::str::from_utf8(b).ok())
             .unwrap_or("")
     }
@@ -254,6 +269,14 @@ impl Table {
     fn bytes(&self, r: NameRef) -> &[u8] {
         let end = usize::from(r.at).saturating_add(usize::from(r.len));
         self.names.get(usize::from(r.at)..end).unwrap_or(&[])
+    }
+
+    /// How stored name `r` sorts against `name` ([`byte_order`]), comparing
+    /// bytes only between names of one length.
+    fn order(&self, r: NameRef, name: &[u8]) -> Ordering {
+        usize::from(r.len)
+            .cmp(&name.len())
+            .then_with(|| byte_order(self.bytes(r), name))
     }
 
     fn features_in_use(&self) -> &[FeatureEntry] {
@@ -274,13 +297,13 @@ impl Table {
 
     fn find_feature(&self, name: &str) -> Result<usize, usize> {
         self.features_in_use()
-            .binary_search_by(|f| byte_order(self.bytes(f.name), name.as_bytes()))
+            .binary_search_by(|f| self.order(f.name, name.as_bytes()))
     }
 
     fn find_grant(&self, role: &str, feature: &str) -> Result<usize, usize> {
         self.grants_in_use().binary_search_by(|g| {
-            byte_order(self.bytes(g.role), role.as_bytes())
-                .then_with(|| byte_order(self.bytes(g.feature), feature.as_bytes()))
+            self.order(g.role, role.as_bytes())
+                .then_with(|| self.order(g.feature, feature.as_bytes()))
         })
     }
 
@@ -289,20 +312,13 @@ impl Table {
             (QuotaKey::WellKnown(a), QuotaName::WellKnown(b)) => a.cmp(&b),
             (QuotaKey::WellKnown(_), QuotaName::Custom(_)) => Ordering::Less,
             (QuotaKey::Custom(_), QuotaName::WellKnown(_)) => Ordering::Greater,
-            (QuotaKey::Custom(r), QuotaName::Custom(n)) => byte_order(self.bytes(r), n.as_bytes()),
+            (QuotaKey::Custom(r), QuotaName::Custom(n)) => self.order(r, n.as_bytes()),
         }
     }
 
     fn find_total(&self, name: QuotaName<'_>) -> Result<usize, usize> {
         self.totals_in_use()
             .binary_search_by(|t| self.key_order(t.key, name))
-    }
-
-    fn quota_name(&self, key: QuotaKey) -> QuotaName<'_> {
-        match key {
-            QuotaKey::WellKnown(c) => QuotaName::WellKnown(c),
-            QuotaKey::Custom(r) => QuotaName::Custom(self.name(r)),
-        }
     }
 
     /// Where `name` is stored already, if it is: as a feature, a role, a
@@ -907,19 +923,20 @@ impl<'a> Evaluation<'a> {
 
     /// Every quota in effect with its value, each name once, in name order.
     pub fn quotas(&self) -> impl Iterator<Item = (QuotaName<'_>, Quota)> + '_ {
-        let t = &self.table;
+        let (t, names) = (&self.table, self.table.names());
         t.totals_in_use()
             .iter()
-            .map(move |q| (t.quota_name(q.key), q.value))
+            .map(move |q| (quota_name_in(names, q.key), q.value))
     }
 
     /// Every feature in effect, each once, with what supplies it (the first
     /// license in use that does), in name order.
     pub fn features(&self) -> impl Iterator<Item = (&str, Source)> + '_ {
-        let t = &self.table;
-        t.features_in_use()
+        let names = self.table.names();
+        self.table
+            .features_in_use()
             .iter()
-            .map(move |f| (t.name(f.name), Source::from_code(f.source)))
+            .map(move |f| (name_in(names, f.name), Source::from_code(f.source)))
     }
 
     /// What supplies `feature`, if it is in effect.
@@ -936,7 +953,7 @@ impl<'a> Evaluation<'a> {
 
     /// The roles with grants in effect, each once, in name order.
     pub fn roles(&self) -> impl Iterator<Item = &str> + '_ {
-        let t = &self.table;
+        let (t, names) = (&self.table, self.table.names());
         let grants = t.grants_in_use();
         grants
             .iter()
@@ -946,7 +963,7 @@ impl<'a> Evaluation<'a> {
                     .and_then(|p| grants.get(p))
                     .is_none_or(|p| t.bytes(p.role) != t.bytes(g.role))
             })
-            .map(move |(_, g)| t.name(g.role))
+            .map(move |(_, g)| name_in(names, g.role))
     }
 
     /// The features granted to `role` beyond those everyone has, each once,
@@ -955,16 +972,15 @@ impl<'a> Evaluation<'a> {
         &'s self,
         role: &'s str,
     ) -> impl Iterator<Item = (&'s str, Source)> + 's {
-        let t = &self.table;
+        let (t, names) = (&self.table, self.table.names());
         let grants = t.grants_in_use();
-        let start =
-            grants.partition_point(|g| byte_order(t.bytes(g.role), role.as_bytes()).is_lt());
+        let start = grants.partition_point(|g| t.order(g.role, role.as_bytes()).is_lt());
         grants
             .get(start..)
             .unwrap_or(&[])
             .iter()
-            .take_while(move |g| t.bytes(g.role) == role.as_bytes())
-            .map(move |g| (t.name(g.feature), Source::from_code(g.source)))
+            .take_while(move |g| t.order(g.role, role.as_bytes()).is_eq())
+            .map(move |g| (name_in(names, g.feature), Source::from_code(g.source)))
     }
 
     /// What lets `role` use `feature` (a feature in effect first, then a

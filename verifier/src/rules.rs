@@ -4,8 +4,8 @@
 use crate::evaluate::CLOCK_TOLERANCE;
 use crate::{Error, Grants};
 use core::cmp::Ordering;
-use licet_common::claims::Names;
-use licet_common::{Container, Kind, Link};
+use licet_common::claims::{Names, NamesBytesIter};
+use licet_common::{Container, Kind, Link, QuotaName};
 
 /// Checks that link `i` is chained to `parent`: the parent may mint, its
 /// serial and subject are named, the subject is inside the issuer's subtree.
@@ -102,7 +102,24 @@ pub(crate) fn check_time<'a>(i: usize, link: &Link<'a>, now: u64) -> Result<(), 
 /// The order names are stored in (canonical CBOR, RFC 8949 §4.2.1: shorter
 /// first, then bytewise; exact for names under 256 bytes), on their bytes.
 pub(crate) fn byte_order(a: &[u8], b: &[u8]) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    // Names are short: a loop beats a call to `memcmp`.
+    a.len().cmp(&b.len()).then_with(|| {
+        a.iter()
+            .zip(b)
+            .find(|(x, y)| x != y)
+            .map_or(Ordering::Equal, |(x, y)| x.cmp(y))
+    })
+}
+
+/// The order quotas are stored in (canonical CBOR map keys): well-known
+/// codes first, by code, then custom names in [`byte_order`].
+pub(crate) fn quota_order(a: QuotaName<'_>, b: QuotaName<'_>) -> Ordering {
+    match (a, b) {
+        (QuotaName::WellKnown(x), QuotaName::WellKnown(y)) => x.cmp(&y),
+        (QuotaName::WellKnown(_), QuotaName::Custom(_)) => Ordering::Less,
+        (QuotaName::Custom(_), QuotaName::WellKnown(_)) => Ordering::Greater,
+        (QuotaName::Custom(x), QuotaName::Custom(y)) => byte_order(x.as_bytes(), y.as_bytes()),
+    }
 }
 
 /// Reports `error(name)` for each name of `child` that is in neither `a`
@@ -117,9 +134,13 @@ fn each_missing<'a>(
 ) -> bool {
     let (mut a, mut b) = (a.iter_bytes().peekable(), b.iter_bytes().peekable());
     for name in child.iter_bytes() {
-        while a.next_if(|x| byte_order(x, name).is_lt()).is_some() {}
-        while b.next_if(|x| byte_order(x, name).is_lt()).is_some() {}
-        let found = a.peek() == Some(&name) || b.peek() == Some(&name);
+        // Advancing is monotone, so a list is only walked as far as a name
+        // not found in the one before it needs.
+        let found_in = |list: &mut core::iter::Peekable<NamesBytesIter<'_>>| {
+            while list.next_if(|x| byte_order(x, name).is_lt()).is_some() {}
+            list.peek().is_some_and(|x| byte_order(x, name).is_eq())
+        };
+        let found = found_in(&mut b) || found_in(&mut a);
         if !found && !report(error(core::str::from_utf8(name).unwrap_or(""))) {
             return false;
         }
@@ -141,6 +162,10 @@ pub(crate) fn each_narrowing_violation<'a>(
     let Some(parent) = i.checked_sub(1).and_then(|p| container.link(p)) else {
         return true;
     };
+    // What the parent grants: most often its own statement, found by walking
+    // the child's and the parent's sorted lists once; else the nearest
+    // statement above (looked up from the parent on, so a name the merge
+    // missed is still found where it is stated).
     let above = Grants::new(container, i);
     let (c, p) = (&link.claims, &parent.claims);
     macro_rules! fail {
@@ -181,8 +206,16 @@ pub(crate) fn each_narrowing_violation<'a>(
     if p.kind == Kind::AddOn && c.kind != Kind::AddOn {
         fail!(Error::KindWidened { link: i });
     }
+    let mut parent_quotas = p.quotas.iter().peekable();
     for (name, requested) in c.quotas.iter() {
-        let granted = above.quota(name);
+        while parent_quotas
+            .next_if(|(n, _)| quota_order(*n, name).is_lt())
+            .is_some()
+        {}
+        let granted = match parent_quotas.peek() {
+            Some((n, q)) if *n == name => Some(*q),
+            _ => above.quota(name),
+        };
         if !granted.is_some_and(|g| requested.within(g)) {
             fail!(Error::QuotaRaised {
                 link: i,
@@ -199,8 +232,14 @@ pub(crate) fn each_narrowing_violation<'a>(
             return false;
         }
     }
+    let mut parent_roles = p.roles.iter().peekable();
     for (role, grants) in c.roles.iter() {
-        let parent_grants = above.role_grants(role);
+        let order = |r: &&str| byte_order(r.as_bytes(), role.as_bytes());
+        while parent_roles.next_if(|(r, _)| order(r).is_lt()).is_some() {}
+        let parent_grants = match parent_roles.peek() {
+            Some((r, g)) if order(r).is_eq() => *g,
+            _ => above.role_grants(role),
+        };
         let error = |feature| Error::RoleGrantNotAllowed {
             link: i,
             role,
