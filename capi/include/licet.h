@@ -142,6 +142,9 @@
 // Most licenses one evaluation holds.
 #define LICET_MAX_LICENSES 8
 
+// Most role grants one evaluation holds (all roles together).
+#define LICET_MAX_EFFECTIVE_GRANTS 128
+
 // Largest binary license.
 #define LICET_MAX_LICENSE_BYTES 8192
 
@@ -152,7 +155,7 @@
 #define LICET_UNLIMITED UINT64_MAX
 
 // Size of `LicetEvaluation` in 64-bit words.
-#define LICET_EVALUATION_WORDS 912
+#define LICET_EVALUATION_WORDS 976
 
 // Most quotas in a `LicetBuiltin`.
 #define LICET_MAX_BUILTIN_QUOTAS 16
@@ -414,6 +417,24 @@ int32_t licet_evaluation_role_grant_at(const struct LicetEvaluation *ev,
                                        size_t index,
                                        const char **name,
                                        size_t *name_len);
+
+// Every feature granted to `role` beyond those everyone has, in one call:
+// writes up to `capacity` names (pointing into the evaluation) to
+// `names`, in name order, and their number to `count`. Returns
+// `LICET_E_BUFFER_TOO_SMALL` when there are more (`count` then says how
+// many; the first `capacity` are written), `LICET_OK` otherwise (also for
+// none). A role has at most `LICET_MAX_EFFECTIVE_GRANTS` grants.
+//
+// # Safety
+// As `licet_evaluation_count`; `role` valid for `role_len` bytes; `names`
+// writable for `capacity` entries (or NULL with `capacity` 0); `count`
+// writable or NULL.
+int32_t licet_evaluation_role_grants(const struct LicetEvaluation *ev,
+                                     const char *role,
+                                     size_t role_len,
+                                     struct LicetName *names,
+                                     size_t capacity,
+                                     size_t *count);
 
 // When the entitlement next changes (the earliest end among the licenses
 // in use) into `at`, UNIX seconds. Returns false when nothing in use ends.

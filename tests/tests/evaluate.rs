@@ -392,3 +392,93 @@ proptest! {
         }
     }
 }
+
+/// A name for the lookup test: valid, of varied length.
+fn lookup_name() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9_]{0,5}"
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The panel's lookups (hash indexes over the sorted tables) find
+    /// exactly the names in effect, whatever they are, and the direct
+    /// `*_at` accessors agree with the iterators.
+    #[test]
+    fn lookups_find_exactly_the_names_in_effect(
+        // Within one link's caps: the root states the union of the features.
+        base_features in prop::collection::btree_set(lookup_name(), 0..16),
+        addon_features in prop::collection::btree_set(lookup_name(), 0..16),
+        quotas in prop::collection::btree_map(lookup_name(), 0u32..1000, 0..12),
+        roles in prop::collection::btree_map(lookup_name(), prop::collection::btree_set(lookup_name(), 0..5), 0..6),
+        others in prop::collection::vec(lookup_name(), 0..24),
+    ) {
+        let all: BTreeSet<String> = base_features.union(&addon_features).cloned().collect();
+        let chain = || ChainBuilder::new(key(1), "acme/c1", |c| {
+            c.exp = None;
+            c.nbf = 0;
+            c.quotas = quotas.iter().map(|(n, v)| (n.clone(), Quota::Count(*v))).collect();
+            c.features = Some(all.clone());
+            c.roles = roles.clone();
+        });
+        let mut files = Vec::new();
+        for (serial, (features, kind)) in [(&base_features, Kind::License), (&addon_features, Kind::AddOn)].into_iter().enumerate() {
+            let serial = 30 + u8::try_from(serial).unwrap();
+            let b = chain().push(GROUP, |c| {
+                c.serial = vec![serial; 8];
+                c.cnf = None;
+                c.depth = 0;
+                c.nbf = NOW - DAY;
+                c.exp = None;
+                c.kind = kind;
+                c.features = Some(features.clone());
+                if kind == Kind::AddOn {
+                    c.quotas.clear();
+                    c.roles.clear();
+                }
+            });
+            files.push(b.build());
+        }
+        let set: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+        let e = evaluate(&roots(), &set, &Device::new(GROUP, NOW).unwrap()).unwrap();
+        prop_assert_eq!(e.base(), Some(0));
+        for f in &all {
+            prop_assert!(e.has_feature(f), "feature {}", f);
+        }
+        for (n, v) in &quotas {
+            prop_assert_eq!(e.quota(QuotaName::from_name(n)), Some(Quota::Count(*v)), "quota {}", n);
+        }
+        for (role, grants) in &roles {
+            let got: Vec<&str> = e.role_grants(role).map(|(g, _)| g).collect();
+            // In name order: shorter names first (canonical CBOR).
+            let mut want: Vec<&str> = grants.iter().map(String::as_str).collect();
+            want.sort_by_key(|g| (g.len(), *g));
+            prop_assert_eq!(&got, &want, "role {}", role);
+            for (i, g) in got.iter().enumerate() {
+                prop_assert_eq!(e.role_grant_at(role, i).map(|(g, _)| g), Some(*g));
+                prop_assert!(e.role_has_feature(role, g));
+            }
+            prop_assert_eq!(e.role_grant_at(role, got.len()), None);
+        }
+        for o in &others {
+            prop_assert_eq!(e.has_feature(o), all.contains(o), "feature {}", o);
+            let stated = quotas.get(o).map(|v| Quota::Count(*v));
+            prop_assert_eq!(e.quota(QuotaName::from_name(o)), stated, "quota {}", o);
+            if !roles.contains_key(o) {
+                prop_assert_eq!(e.role_grants(o).count(), 0);
+                prop_assert_eq!(e.role_grant_at(o, 0), None);
+            }
+        }
+        let features: Vec<_> = e.features().collect();
+        prop_assert_eq!(features.len(), all.len());
+        for (i, f) in features.iter().enumerate() {
+            prop_assert_eq!(e.feature_at(i), Some(*f));
+        }
+        prop_assert_eq!(e.feature_at(features.len()), None);
+        let totals: Vec<_> = e.quotas().collect();
+        for (i, q) in totals.iter().enumerate() {
+            prop_assert_eq!(e.quota_at(i), Some(*q));
+        }
+        prop_assert_eq!(e.quota_at(totals.len()), None);
+    }
+}

@@ -203,6 +203,85 @@ struct Table {
     feature_count: usize,
     grants: [GrantEntry; MAX_EFFECTIVE_GRANTS],
     grant_count: usize,
+    /// Hash indexes for the panel's queries ([`Table::index`]): features,
+    /// quota totals, and each role's first grant. Slot = entry + 1, 0 = empty.
+    feature_slots: [u8; SLOTS],
+    total_slots: [u8; SLOTS],
+    role_slots: [u8; ROLE_SLOTS],
+}
+
+/// Slots of the feature and quota indexes, and of the role index: powers of
+/// two, at least twice the entries they index, so that a lookup probes one
+/// or two slots; entries numbered from 1 fit in a byte.
+const SLOTS: usize = 128;
+const ROLE_SLOTS: usize = 256;
+const _: () = assert!(
+    SLOTS.is_power_of_two()
+        && SLOTS >= 2 * MAX_EFFECTIVE_FEATURES
+        && SLOTS >= 2 * MAX_EFFECTIVE_QUOTAS
+        && ROLE_SLOTS.is_power_of_two()
+        && ROLE_SLOTS >= 2 * MAX_EFFECTIVE_GRANTS
+        && MAX_EFFECTIVE_FEATURES < 255
+        && MAX_EFFECTIVE_QUOTAS < 255
+        && MAX_EFFECTIVE_GRANTS < 255
+);
+
+/// FNV-1a over `bytes` after `seed` (which keeps well-known quota codes
+/// apart from names).
+fn hash(seed: u8, bytes: &[u8]) -> usize {
+    let h = core::iter::once(&seed)
+        .chain(bytes)
+        .fold(0x811c_9dc5u32, |h, b| {
+            (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+        });
+    usize::try_from(h).unwrap_or(0)
+}
+
+fn quota_hash(name: QuotaName<'_>) -> usize {
+    match name {
+        QuotaName::WellKnown(c) => hash(1, &[c]),
+        QuotaName::Custom(n) => hash(0, n.as_bytes()),
+    }
+}
+
+/// An index holding `entries` (entry, hash): open addressing, linear probes.
+fn index_of<const N: usize>(entries: impl Iterator<Item = (usize, usize)>) -> [u8; N] {
+    let mut slots = [0u8; N];
+    for (i, mut at) in entries {
+        let Ok(mark) = u8::try_from(i.saturating_add(1)) else {
+            continue;
+        };
+        // Never full (twice the entries), so a free slot is always found.
+        for _ in 0..N {
+            if let Some(slot) = at.checked_rem(N).and_then(|k| slots.get_mut(k))
+                && *slot == 0
+            {
+                *slot = mark;
+                break;
+            }
+            at = at.wrapping_add(1);
+        }
+    }
+    slots
+}
+
+/// The entry `slots` holds for a hash, probing from it until `is` accepts
+/// one or a free slot says there is none.
+fn probe<const N: usize>(
+    slots: &[u8; N],
+    hash: usize,
+    is: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let mut at = hash;
+    for _ in 0..N {
+        let mark = usize::from(*slots.get(at.checked_rem(N)?)?);
+        let entry = mark.checked_sub(1)?;
+        if is(entry) {
+            return Some(entry);
+        }
+        at = at.wrapping_add(1);
+    }
+    None
 }
 
 fn full(what: &'static str, limit: usize) -> Error<'static> {
@@ -252,7 +331,84 @@ impl Table {
                 source: 0,
             }; MAX_EFFECTIVE_GRANTS],
             grant_count: 0,
+            feature_slots: [0; SLOTS],
+            total_slots: [0; SLOTS],
+            role_slots: [0; ROLE_SLOTS],
         }
+    }
+
+    /// Builds the hash indexes once every entry is in.
+    fn index(&mut self) {
+        let names = self.names();
+        let features = self.features_in_use().iter().enumerate();
+        let feature_slots = index_of(features.map(|(i, f)| (i, hash(0, self.bytes(f.name)))));
+        let totals = self.totals_in_use().iter().enumerate();
+        let total_slots =
+            index_of(totals.map(|(i, t)| (i, quota_hash(quota_name_in(names, t.key)))));
+        // Grants are sorted by role: index the first of each role's run.
+        let grants = self.grants_in_use();
+        let firsts = grants.iter().enumerate().filter(|(i, g)| {
+            i.checked_sub(1)
+                .and_then(|p| grants.get(p))
+                .is_none_or(|p| self.bytes(p.role) != self.bytes(g.role))
+        });
+        let role_slots = index_of(firsts.map(|(i, g)| (i, hash(0, self.bytes(g.role)))));
+        (self.feature_slots, self.total_slots, self.role_slots) =
+            (feature_slots, total_slots, role_slots);
+    }
+
+    /// The grants from `role`'s first on (its run of the sorted grants, then
+    /// other roles'), through the index; empty when it has none.
+    fn grants_from(&self, role: &str) -> &[GrantEntry] {
+        let grants = self.grants_in_use();
+        let first = probe(&self.role_slots, hash(0, role.as_bytes()), |i| {
+            grants.get(i).is_some_and(|g| self.is_name(g.role, role))
+        });
+        first.and_then(|i| grants.get(i..)).unwrap_or(&[])
+    }
+
+    /// The grants of `role`: its whole run.
+    fn role_grants(&self, role: &str) -> &[GrantEntry] {
+        let run = self.grants_from(role);
+        let len = run
+            .iter()
+            .take_while(|g| self.is_name(g.role, role))
+            .count();
+        run.get(..len).unwrap_or(&[])
+    }
+
+    /// True when stored name `r` is `name` (lengths first: no call to
+    /// `memcmp` for most names).
+    fn is_name(&self, r: NameRef, name: &str) -> bool {
+        usize::from(r.len) == name.len() && byte_order(self.bytes(r), name.as_bytes()).is_eq()
+    }
+
+    /// Stored name `r` as text (checked as UTF-8 on its own; iterators check
+    /// all names at once, [`Self::names`]).
+    fn name(&self, r: NameRef) -> &str {
+        core::str::from_utf8(self.bytes(r)).unwrap_or("")
+    }
+
+    /// The feature entry for `name`, through the index.
+    fn feature(&self, name: &str) -> Option<&FeatureEntry> {
+        let i = probe(&self.feature_slots, hash(0, name.as_bytes()), |i| {
+            self.features
+                .get(i)
+                .is_some_and(|f| self.is_name(f.name, name))
+        })?;
+        self.features.get(i)
+    }
+
+    /// The quota total for `name`, through the index.
+    fn total(&self, name: QuotaName<'_>) -> Option<&QuotaTotal> {
+        let i = probe(&self.total_slots, quota_hash(name), |i| {
+            self.totals.get(i).is_some_and(|t| match (t.key, name) {
+                (QuotaKey::WellKnown(a), QuotaName::WellKnown(b)) => a == b,
+                (QuotaKey::Custom(r), QuotaName::Custom(n)) => self.is_name(r, n),
+                _ => false,
+            })
+        })?;
+        self.totals.get(i)
     }
 
     /// Every stored name, as text: checked as UTF-8 once for all the names
@@ -651,6 +807,7 @@ pub fn evaluate_with<'a>(
         Some(LicenseStatus::Valid { remind, .. }) => t.saturating_sub(at) <= *remind,
         _ => false,
     });
+    e.table.index();
     Ok(e)
 }
 
@@ -899,9 +1056,7 @@ impl<'a> Evaluation<'a> {
     /// The effective value of a quota: the base's plus every add-on's.
     /// `None` when nothing in effect grants it.
     pub fn quota(&self, name: QuotaName<'_>) -> Option<Quota> {
-        let t = &self.table;
-        let i = t.find_total(name).ok()?;
-        t.totals.get(i).map(|q| q.value)
+        self.table.total(name).map(|q| q.value)
     }
 
     /// What supplies a quota, and how much each.
@@ -910,11 +1065,7 @@ impl<'a> Evaluation<'a> {
         name: QuotaName<'s>,
     ) -> impl Iterator<Item = (Source, Quota)> + 's {
         let t = &self.table;
-        let key = t
-            .find_total(name)
-            .ok()
-            .and_then(|i| t.totals.get(i))
-            .map(|q| q.key);
+        let key = t.total(name).map(|q| q.key);
         t.quotas_in_use()
             .iter()
             .filter(move |q| Some(q.key) == key)
@@ -941,9 +1092,9 @@ impl<'a> Evaluation<'a> {
 
     /// What supplies `feature`, if it is in effect.
     pub fn feature_source(&self, feature: &str) -> Option<Source> {
-        let t = &self.table;
-        let i = t.find_feature(feature).ok()?;
-        t.features.get(i).map(|f| Source::from_code(f.source))
+        self.table
+            .feature(feature)
+            .map(|f| Source::from_code(f.source))
     }
 
     /// True when the device may use `feature`.
@@ -972,15 +1123,39 @@ impl<'a> Evaluation<'a> {
         &'s self,
         role: &'s str,
     ) -> impl Iterator<Item = (&'s str, Source)> + 's {
-        let (t, names) = (&self.table, self.table.names());
-        let grants = t.grants_in_use();
-        let start = grants.partition_point(|g| t.order(g.role, role.as_bytes()).is_lt());
-        grants
-            .get(start..)
-            .unwrap_or(&[])
+        let names = self.table.names();
+        self.table
+            .role_grants(role)
             .iter()
-            .take_while(move |g| t.order(g.role, role.as_bytes()).is_eq())
             .map(move |g| (name_in(names, g.feature), Source::from_code(g.source)))
+    }
+
+    /// The `index`-th of [`Self::role_grants`], found directly.
+    pub fn role_grant_at(&self, role: &str, index: usize) -> Option<(&str, Source)> {
+        let t = &self.table;
+        let g = t
+            .grants_from(role)
+            .get(index)
+            .filter(|g| t.is_name(g.role, role))?;
+        Some((t.name(g.feature), Source::from_code(g.source)))
+    }
+
+    /// The `index`-th of [`Self::quotas`], found directly.
+    pub fn quota_at(&self, index: usize) -> Option<(QuotaName<'_>, Quota)> {
+        let t = &self.table;
+        let q = t.totals_in_use().get(index)?;
+        let name = match q.key {
+            QuotaKey::WellKnown(c) => QuotaName::WellKnown(c),
+            QuotaKey::Custom(r) => QuotaName::Custom(t.name(r)),
+        };
+        Some((name, q.value))
+    }
+
+    /// The `index`-th of [`Self::features`], found directly.
+    pub fn feature_at(&self, index: usize) -> Option<(&str, Source)> {
+        let t = &self.table;
+        let f = t.features_in_use().get(index)?;
+        Some((t.name(f.name), Source::from_code(f.source)))
     }
 
     /// What lets `role` use `feature` (a feature in effect first, then a
@@ -988,8 +1163,11 @@ impl<'a> Evaluation<'a> {
     pub fn role_feature_source(&self, role: &str, feature: &str) -> Option<Source> {
         self.feature_source(feature).or_else(|| {
             let t = &self.table;
-            let i = t.find_grant(role, feature).ok()?;
-            t.grants.get(i).map(|g| Source::from_code(g.source))
+            let run = t.role_grants(role);
+            let i = run
+                .binary_search_by(|g| t.order(g.feature, feature.as_bytes()))
+                .ok()?;
+            run.get(i).map(|g| Source::from_code(g.source))
         })
     }
 

@@ -187,6 +187,19 @@ int main(int argc, char **argv) {
   CHECK(features == 4, "%d features, want video door_api remote_open intercom_api", features);
   CHECK_CODE(licet_evaluation_role_grant_at(&ev, "concierge", 9, 0, &name, &name_len), LICET_OK);
   CHECK(equals(name, name_len, "door_log"), "concierge grant");
+  CHECK_CODE(licet_evaluation_role_grant_at(&ev, "concierge", 9, 1, &name, &name_len), LICET_E_NOT_GRANTED);
+  CHECK_CODE(licet_evaluation_role_grant_at(&ev, "janitor", 7, 0, &name, &name_len), LICET_E_NOT_GRANTED);
+  /* A role's grants in one call; too small a buffer says how many. */
+  LicetName grants[4];
+  size_t grant_count = 99;
+  CHECK_CODE(licet_evaluation_role_grants(&ev, "concierge", 9, grants, 4, &grant_count), LICET_OK);
+  CHECK(grant_count == 1 && equals(grants[0].name, grants[0].len, "door_log"), "%zu grants", grant_count);
+  CHECK_CODE(licet_evaluation_role_grants(&ev, "concierge", 9, NULL, 0, &grant_count), LICET_E_BUFFER_TOO_SMALL);
+  CHECK(grant_count == 1, "the count without a buffer: %zu", grant_count);
+  CHECK_CODE(licet_evaluation_role_grants(&ev, "janitor", 7, grants, 4, &grant_count), LICET_OK);
+  CHECK(grant_count == 0, "no grants for a role nobody granted");
+  CHECK_CODE(licet_evaluation_role_grants(&ev, "concierge", 9, NULL, 4, &grant_count), LICET_E_NULL_ARGUMENT);
+  CHECK_CODE(licet_evaluation_role_grants(NULL, "concierge", 9, grants, 4, &grant_count), LICET_E_NULL_ARGUMENT);
 
   /* 21 days later Plus has expired: Basic takes over, the add-on still adds. */
   LicetDevice three_weeks = device_at(group, now + 21 * DAY);
