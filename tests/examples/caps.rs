@@ -12,63 +12,11 @@
 //!   grant (the answers a panel's screen or its logic asks for);
 //! * `signature`: one bare signature check (what `queries` is compared to).
 use ed25519_dalek::{Signature, VerifyingKey};
-use licet_common::encode::LinkClaims;
-use licet_common::{Container, Kind, Quota, QuotaName};
+use licet_common::{Container, Kind, QuotaName};
+use licet_tests::caps::*;
 use licet_tests::*;
 use licet_verifier::{Device, TrustedRoot, evaluate, verify};
 use std::hint::black_box;
-
-/// Every list at its cap, with names as short as the payload limit needs.
-fn at_caps(c: &mut LinkClaims) {
-    c.quotas = (0..16)
-        .map(|i| {
-            let name = match i {
-                0 => "sip_numbers".to_string(),
-                1 => "app_installs".to_string(),
-                2 => "integrations".to_string(),
-                i => format!("q{i:02}"),
-            };
-            (name, Quota::Count(1000))
-        })
-        .collect();
-    c.features = Some((0..32).map(|i| format!("f{i:02}")).collect());
-    c.roles = (0..8)
-        .map(|r| {
-            (
-                format!("r{r}"),
-                (0..16).map(|i| format!("f{i:02}")).collect(),
-            )
-        })
-        .collect();
-    c.devices = Some((0..16).map(|i| format!("d{i:02}")).collect());
-}
-
-/// A chain of `n` links at the caps, the last one for panels.
-fn caps_chain(n: usize, leaf_serial: u8, kind: Kind) -> Vec<u8> {
-    let mut b = ChainBuilder::new(key(1), "a", |c| {
-        c.depth = 7;
-        at_caps(c);
-    });
-    let mut group = String::from("a");
-    for i in 1..n {
-        group.push_str(&format!("/{i}"));
-        let last = i + 1 == n;
-        b = b.push(&group, |c| {
-            at_caps(c);
-            if last {
-                c.cnf = None;
-                c.depth = 0;
-                c.serial = vec![leaf_serial; 8];
-                c.kind = kind;
-            }
-        });
-    }
-    b.build()
-}
-
-fn group_of(n: usize) -> String {
-    (1..n).fold(String::from("a"), |g, i| format!("{g}/{i}"))
-}
 
 /// The measured loop (callgrind counts only inside it).
 #[inline(never)]
@@ -80,11 +28,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let case = args.next().unwrap_or_default();
     let iterations: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
-    // The most links whose file stays within the 8 KiB limit at the caps.
-    let n = (2..=8)
-        .rev()
-        .find(|&n| Container::decode(&caps_chain(n, 9, Kind::License)).is_ok())
-        .expect("a caps chain fits");
+    let n = caps_links();
     let file = caps_chain(n, 9, Kind::License);
     let group = group_of(n);
     let roots = [TrustedRoot::from_bytes(&public(&key(1))).unwrap()];
@@ -112,16 +56,7 @@ fn main() {
             .and_then(|k| k.verify_strict(msg, &Signature::from_bytes(sig)))
             .is_ok()
     };
-    // Eight licenses at the caps sharing their upper links.
-    let set_files: Vec<Vec<u8>> = (0..8u8)
-        .map(|i| {
-            caps_chain(
-                n,
-                0x60 + i,
-                if i == 0 { Kind::License } else { Kind::AddOn },
-            )
-        })
-        .collect();
+    let set_files = caps_set(n);
     let set: Vec<&[u8]> = set_files.iter().map(Vec::as_slice).collect();
     let ok = match case.as_str() {
         "floor" => licet_caps_measured(&|| floor_inputs.iter().all(bare), iterations),

@@ -6,6 +6,7 @@
 //! reach it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod caps;
 pub mod diag;
 
 use ed25519_dalek::{Signer, SigningKey};
