@@ -91,10 +91,7 @@ impl<'c> VerifyCache<'c> {
         if digest == EMPTY || self.contains(&digest) || self.slots.is_empty() {
             return;
         }
-        self.slots.rotate_right(1);
-        if let Some(first) = self.slots.first_mut() {
-            *first = digest;
-        }
+        crate::slots::shift_in(self.slots, digest);
         self.modified = true;
     }
 
@@ -104,10 +101,7 @@ impl<'c> VerifyCache<'c> {
             return;
         };
         if let Some(tail) = self.slots.get_mut(pos..) {
-            tail.rotate_left(1);
-            if let Some(last) = tail.last_mut() {
-                *last = EMPTY;
-            }
+            crate::slots::shift_out(tail, EMPTY);
         }
         self.modified = true;
     }

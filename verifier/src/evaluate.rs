@@ -296,10 +296,7 @@ fn insert_at<T: Copy>(items: &mut [T], count: &mut usize, at: usize, item: T) ->
     let Some(window) = items.get_mut(at..end) else {
         return false;
     };
-    window.rotate_right(1);
-    if let Some(slot) = window.first_mut() {
-        *slot = item;
-    }
+    crate::slots::shift_in(window, item);
     *count = end;
     true
 }

@@ -91,6 +91,7 @@ mod evaluate;
 mod grants;
 mod rules;
 mod signature;
+mod slots;
 mod verified;
 mod walk;
 
