@@ -142,37 +142,55 @@ impl<'a> Walk<'_, '_, 'a> {
             parent = Some(link);
         }
         if let Some(device) = self.device {
-            for e in target_problems(container, device).into_iter().flatten() {
-                problem!(e);
+            let go_on = target_problems(container, device, &mut |e| {
+                clean = false;
+                report(Finding::Problem(e))
+            });
+            if !go_on {
+                return false;
             }
         }
         clean
     }
 }
 
-/// Whether the chain licenses `device`: the leaf delegates nothing (a
-/// delegation bounds a subtree, it licenses no panel), it is for the
-/// device's group or an ancestor, and a device binding names the device.
+/// Reports to `report` (false: stop) each way the chain does not license
+/// `device`: the leaf must delegate nothing (a delegation bounds a subtree,
+/// it licenses no panel), be for the device's group or an ancestor, and a
+/// device binding must name the device. Returns false when stopped. In its
+/// own frame, like the narrowing checks: the errors it builds are not on
+/// the stack while signatures are checked.
 #[inline(never)]
-fn target_problems<'a>(container: &Container<'a>, device: &Device<'a>) -> [Option<Error<'a>>; 3] {
+fn target_problems<'a>(
+    container: &Container<'a>,
+    device: &Device<'a>,
+    report: &mut dyn FnMut(Error<'a>) -> bool,
+) -> bool {
     let Some(leaf) = container.leaf() else {
-        return [None; 3];
+        return true;
     };
     let leaf_index = container.len().saturating_sub(1);
     let c = &leaf.claims;
-    let delegation = c.cnf.map(|_| Error::DelegationOnly {
-        link: leaf_index,
-        subject: c.sub,
-    });
-    let group = (!c.sub.contains(&device.group)).then_some(Error::WrongGroup {
-        licensed: c.sub,
-        device: device.group,
-    });
-    let binding = crate::Grants::new(container, container.len())
+    if c.cnf.is_some()
+        && !report(Error::DelegationOnly {
+            link: leaf_index,
+            subject: c.sub,
+        })
+    {
+        return false;
+    }
+    if !c.sub.contains(&device.group)
+        && !report(Error::WrongGroup {
+            licensed: c.sub,
+            device: device.group,
+        })
+    {
+        return false;
+    }
+    let unbound = crate::Grants::new(container, container.len())
         .devices()
-        .filter(|devices| !device.device_id.is_some_and(|id| devices.contains(id)))
-        .map(|_| Error::DeviceNotBound);
-    [delegation, group, binding]
+        .is_some_and(|devices| !device.device_id.is_some_and(|id| devices.contains(id)));
+    !unbound || report(Error::DeviceNotBound)
 }
 
 /// Runs `walk` and returns the first problem.
