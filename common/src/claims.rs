@@ -148,39 +148,46 @@ impl fmt::Display for Quota {
 /// borrowed from the link. Iterate with [`Names::iter`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Names<'a> {
+    /// The array as encoded, head included (its length is in the head).
     raw: &'a [u8],
-    len: usize,
+}
+
+/// A checked array or map kept as its encoding: a cursor on its first
+/// element, and its number of elements (read from its head).
+fn body(raw: &[u8]) -> (Cursor<'_>, usize) {
+    let mut c = Cursor::new(raw, 0);
+    let n = c
+        .validated_head()
+        .and_then(|(_, n)| usize::try_from(n).ok())
+        .unwrap_or(0);
+    (c, n)
 }
 
 impl<'a> Names<'a> {
     /// The empty set.
-    pub const EMPTY: Names<'static> = Names { raw: &[], len: 0 };
+    pub const EMPTY: Names<'static> = Names { raw: &[0x80] };
 
     /// Number of names.
     pub fn len(&self) -> usize {
-        self.len
+        body(self.raw).1
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// The names, in deterministic order.
     pub fn iter(&self) -> NamesIter<'a> {
-        NamesIter {
-            cursor: Cursor::new(self.raw, 0),
-            left: self.len,
-        }
+        let (cursor, left) = body(self.raw);
+        NamesIter { cursor, left }
     }
 
     /// The names as bytes, in the same order, without checking UTF-8 again
     /// (they were checked when the link was decoded).
     pub fn iter_bytes(&self) -> NamesBytesIter<'a> {
-        NamesBytesIter {
-            cursor: Cursor::new(self.raw, 0),
-            left: self.len,
-        }
+        let (cursor, left) = body(self.raw);
+        NamesBytesIter { cursor, left }
     }
 
     /// True when `name` is in the set.
@@ -196,14 +203,13 @@ impl<'a> Names<'a> {
     /// Reads an array of names decoded and validated before (inside a link
     /// that decoded): only the structure is walked, no name is checked again.
     fn read_validated(c: &mut Cursor<'a>) -> Option<Self> {
-        let len = usize::try_from(c.validated_head()?.1).ok()?;
         let start = c.position();
+        let len = c.validated_head()?.1;
         for _ in 0..len {
             c.validated_string()?;
         }
         Some(Self {
             raw: c.slice_from(start).ok()?,
-            len,
         })
     }
 
@@ -216,8 +222,8 @@ impl<'a> Names<'a> {
         what: &'static str,
         valid: fn(&[u8]) -> bool,
     ) -> Result<Self, DecodeError> {
-        let len = c.array(max, what)?;
         let start = c.position();
+        let len = c.array(max, what)?;
         let mut prev = None;
         for _ in 0..len {
             let at = c.position();
@@ -236,7 +242,6 @@ impl<'a> Names<'a> {
         }
         Ok(Self {
             raw: c.slice_from(start)?,
-            len,
         })
     }
 }
@@ -281,30 +286,28 @@ impl<'a> Iterator for NamesBytesIter<'a> {
 /// The quotas a link states, borrowed. Iterate with [`Quotas::iter`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Quotas<'a> {
+    /// The map as encoded, head included.
     raw: &'a [u8],
-    len: usize,
 }
 
 impl<'a> Quotas<'a> {
     /// No quotas.
-    pub const EMPTY: Quotas<'static> = Quotas { raw: &[], len: 0 };
+    pub const EMPTY: Quotas<'static> = Quotas { raw: &[0xa0] };
 
     /// Number of quotas stated.
     pub fn len(&self) -> usize {
-        self.len
+        body(self.raw).1
     }
 
     /// True when none are stated.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// The stated quotas, in deterministic order.
     pub fn iter(&self) -> QuotasIter<'a> {
-        QuotasIter {
-            cursor: Cursor::new(self.raw, 0),
-            left: self.len,
-        }
+        let (cursor, left) = body(self.raw);
+        QuotasIter { cursor, left }
     }
 
     /// The value stated for `name`, if any.
@@ -313,8 +316,8 @@ impl<'a> Quotas<'a> {
     }
 
     fn decode(c: &mut Cursor<'a>) -> Result<Self, DecodeError> {
-        let len = c.map(MAX_QUOTAS, "quotas")?;
         let start = c.position();
+        let len = c.map(MAX_QUOTAS, "quotas")?;
         let mut prev = None;
         for _ in 0..len {
             let at = c.position();
@@ -324,7 +327,6 @@ impl<'a> Quotas<'a> {
         }
         Ok(Self {
             raw: c.slice_from(start)?,
-            len,
         })
     }
 }
@@ -399,30 +401,28 @@ impl<'a> Iterator for QuotasIter<'a> {
 /// Role grants a link states: role name → features. Borrowed.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Roles<'a> {
+    /// The map as encoded, head included.
     raw: &'a [u8],
-    len: usize,
 }
 
 impl<'a> Roles<'a> {
     /// No roles.
-    pub const EMPTY: Roles<'static> = Roles { raw: &[], len: 0 };
+    pub const EMPTY: Roles<'static> = Roles { raw: &[0xa0] };
 
     /// Number of roles stated.
     pub fn len(&self) -> usize {
-        self.len
+        body(self.raw).1
     }
 
     /// True when none are stated.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// The roles and their grants, in deterministic order.
     pub fn iter(&self) -> RolesIter<'a> {
-        RolesIter {
-            cursor: Cursor::new(self.raw, 0),
-            left: self.len,
-        }
+        let (cursor, left) = body(self.raw);
+        RolesIter { cursor, left }
     }
 
     /// The grants stated for `role`, if any.
@@ -431,8 +431,8 @@ impl<'a> Roles<'a> {
     }
 
     fn decode(c: &mut Cursor<'a>) -> Result<Self, DecodeError> {
-        let len = c.map(MAX_ROLES, "roles")?;
         let start = c.position();
+        let len = c.map(MAX_ROLES, "roles")?;
         let mut prev = None;
         for _ in 0..len {
             let at = c.position();
@@ -455,7 +455,6 @@ impl<'a> Roles<'a> {
         }
         Ok(Self {
             raw: c.slice_from(start)?,
-            len,
         })
     }
 }
@@ -715,9 +714,9 @@ impl<'a> LicetClaims<'a> {
             parent: None,
             tier: Tier::Basic,
             kind: Kind::License,
-            quotas: Quotas { raw: &[], len: 0 },
+            quotas: Quotas::EMPTY,
             features: None,
-            roles: Roles { raw: &[], len: 0 },
+            roles: Roles::EMPTY,
             depth: 0,
             devices: None,
             remind: None,

@@ -7,11 +7,14 @@ use crate::keys::CONTAINER_VERSION;
 use crate::limits::{MAX_LICENSE_BYTES, MAX_LINKS};
 use crate::link::Link;
 
-/// A decoded license file: up to [`MAX_LINKS`] links, borrowed. Nothing
+/// A decoded license file: one to [`MAX_LINKS`] links, borrowed. Nothing
 /// here has been verified.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Container<'a> {
-    links: [Option<Link<'a>>; MAX_LINKS],
+    /// The root-most link: a container always has it.
+    first: Link<'a>,
+    /// The links after it.
+    rest: [Option<Link<'a>>; MAX_LINKS - 1],
     len: usize,
 }
 
@@ -55,12 +58,13 @@ impl<'a> Container<'a> {
                 },
             ));
         }
-        let mut links = [None; MAX_LINKS];
-        for slot in links.iter_mut().take(len) {
+        let first = Link::decode(&mut c)?;
+        let mut rest = [None; MAX_LINKS - 1];
+        for slot in rest.iter_mut().take(len.saturating_sub(1)) {
             *slot = Some(Link::decode(&mut c)?);
         }
         c.finish()?;
-        Ok(Self { links, len })
+        Ok(Self { first, rest, len })
     }
 
     /// Number of links.
@@ -75,16 +79,29 @@ impl<'a> Container<'a> {
 
     /// The links, root-most first.
     pub fn links(&self) -> impl DoubleEndedIterator<Item = &Link<'a>> + '_ {
-        self.links.iter().take(self.len).flatten()
+        let rest = self.rest.iter().take(self.len.saturating_sub(1)).flatten();
+        core::iter::once(&self.first).chain(rest)
     }
 
     /// Link `i` (0 is the root-most).
     pub fn link(&self, i: usize) -> Option<&Link<'a>> {
-        self.links.get(i).and_then(Option::as_ref)
+        match i.checked_sub(1) {
+            None => Some(&self.first),
+            Some(r) if i < self.len => self.rest.get(r).and_then(Option::as_ref),
+            Some(_) => None,
+        }
     }
 
     /// The last link: the one that licenses the holder.
+    pub fn last(&self) -> &Link<'a> {
+        self.len
+            .checked_sub(1)
+            .and_then(|i| self.link(i))
+            .unwrap_or(&self.first)
+    }
+
+    /// [`Self::last`], for callers written for an optional leaf.
     pub fn leaf(&self) -> Option<&Link<'a>> {
-        self.len.checked_sub(1).and_then(|i| self.link(i))
+        Some(self.last())
     }
 }

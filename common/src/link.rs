@@ -30,8 +30,6 @@ pub struct Link<'a> {
     pub kid: &'a [u8; KID_LEN],
     /// The payload bytes, as signed.
     pub payload: &'a [u8],
-    /// Offset of the payload in the license file.
-    pub payload_offset: usize,
     /// The Ed25519 signature (R ‖ S).
     pub signature: &'a [u8; 64],
     /// The decoded claims.
@@ -157,7 +155,6 @@ impl<'a> Link<'a> {
             protected: s.protected,
             kid,
             payload: s.payload,
-            payload_offset: s.payload_offset,
             signature: s.signature,
             claims,
         })
