@@ -37,7 +37,7 @@
 use crate::grants::Contribution;
 use crate::rules::byte_order;
 use crate::signature::{Checker, Memo};
-use crate::verified::{check_for_device, leaf_claims, leaf_link};
+use crate::verified::check_for_device;
 use crate::{Device, Error, Grants, TrustedRoot, VerifiedLicense, VerifyCache};
 use core::cmp::Ordering;
 use licet_common::{Container, Kind, Quota, QuotaName, Tier};
@@ -830,10 +830,7 @@ fn check_one<'a>(
         Ok(c) => c,
         Err(e) => return (LicenseStatus::Rejected(Error::Decode(*e)), None),
     };
-    let leaf = match leaf_link(container) {
-        Ok(l) => l,
-        Err(e) => return (LicenseStatus::Rejected(e), None),
-    };
+    let leaf = container.last();
     let me = (leaf.claims.serial, leaf.bytes);
     // Earlier licenses with this serial, and whether each still counts.
     let same_serial = || {
@@ -1035,8 +1032,7 @@ impl<'a> Evaluation<'a> {
             LicenseStatus::Rejected(_) => return None,
         }
         let container = Container::decode(self.inputs.get(i)?).ok()?;
-        let leaf = leaf_claims(&container).ok()?;
-        Some(VerifiedLicense::new(container, leaf))
+        Some(VerifiedLicense::new(container))
     }
 
     /// The tier in effect (the base's; Basic for the built-in one).

@@ -9,11 +9,7 @@ use licet_common::{Container, Kind, Link, QuotaName};
 
 /// Checks that link `i` is chained to `parent`: the parent may mint, its
 /// serial and subject are named, the subject is inside the issuer's subtree.
-pub(crate) fn check_chain<'a>(
-    i: usize,
-    link: &Link<'a>,
-    parent: Option<&Link<'a>>,
-) -> Result<(), Error<'a>> {
+fn check_chain<'a>(i: usize, link: &Link<'a>, parent: Option<&Link<'a>>) -> Result<(), Error<'a>> {
     let c = &link.claims;
     match parent {
         None if c.parent.is_some() => return Err(Error::RootHasParent),
@@ -47,11 +43,7 @@ pub(crate) fn check_chain<'a>(
 /// Checks that link `i` was minted inside the window it may be minted in:
 /// not before its parent was, and before its own end (which lies inside its
 /// parent's). Untimed: it holds or fails whatever the device's clock says.
-pub(crate) fn check_issued<'a>(
-    i: usize,
-    link: &Link<'a>,
-    parent: Option<&Link<'a>>,
-) -> Result<(), Error<'a>> {
+fn check_issued<'a>(i: usize, link: &Link<'a>, parent: Option<&Link<'a>>) -> Result<(), Error<'a>> {
     let c = &link.claims;
     let earliest = parent.map_or(0, |p| p.claims.iat);
     let before = match (c.exp, parent.and_then(|p| p.claims.exp)) {
@@ -71,7 +63,7 @@ pub(crate) fn check_issued<'a>(
 
 /// Checks that link `i` is valid at `now`: `nbf <= now < exp`, and minted no
 /// later than [`CLOCK_TOLERANCE`] after `now`.
-pub(crate) fn check_time<'a>(i: usize, link: &Link<'a>, now: u64) -> Result<(), Error<'a>> {
+fn check_time<'a>(i: usize, link: &Link<'a>, now: u64) -> Result<(), Error<'a>> {
     let c = &link.claims;
     if now < c.nbf {
         return Err(Error::NotYetValid {
@@ -97,6 +89,36 @@ pub(crate) fn check_time<'a>(i: usize, link: &Link<'a>, now: u64) -> Result<(), 
         });
     }
     Ok(())
+}
+
+/// Reports link `i`'s own problems to `report` (false: stop): chaining and
+/// minting time when `untimed` (they hold or fail whatever the clock says,
+/// so a prefix checked before need not run them again), and validity at
+/// `now` when given. Returns whether to go on, and whether the link is
+/// outside its validity. In its own frame: its errors are not on the stack
+/// while signatures are checked (docs/FOOTPRINT.md).
+#[inline(never)]
+pub(crate) fn each_link_violation<'a>(
+    i: usize,
+    link: &Link<'a>,
+    parent: Option<&Link<'a>>,
+    untimed: bool,
+    now: Option<u64>,
+    report: &mut dyn FnMut(Error<'a>) -> bool,
+) -> (bool, bool) {
+    if untimed {
+        for check in [check_chain, check_issued] {
+            if let Err(e) = check(i, link, parent)
+                && !report(e)
+            {
+                return (false, false);
+            }
+        }
+    }
+    match now.map(|now| check_time(i, link, now)) {
+        Some(Err(e)) => (report(e), true),
+        _ => (true, false),
+    }
 }
 
 /// The order names are stored in (canonical CBOR, RFC 8949 §4.2.1: shorter

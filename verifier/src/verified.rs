@@ -77,10 +77,7 @@ impl<'a> UnverifiedLicense<'a> {
         device: &Device<'a>,
     ) -> Result<VerifiedLicense<'a>, Error<'a>> {
         check_for_device(&self.container, roots, device, &mut Checker::plain())?;
-        Ok(VerifiedLicense::new(
-            self.container,
-            leaf_claims(&self.container)?,
-        ))
+        Ok(VerifiedLicense::new(self.container))
     }
 
     /// [`UnverifiedLicense::verify`], skipping the signature checks `cache`
@@ -93,10 +90,7 @@ impl<'a> UnverifiedLicense<'a> {
         cache: &mut VerifyCache<'_>,
     ) -> Result<VerifiedLicense<'a>, Error<'a>> {
         check_for_device(&self.container, roots, device, &mut Checker::cached(cache))?;
-        Ok(VerifiedLicense::new(
-            self.container,
-            leaf_claims(&self.container)?,
-        ))
+        Ok(VerifiedLicense::new(self.container))
     }
 }
 
@@ -152,23 +146,7 @@ fn verify_bytes<'a>(
     let decoded = Container::decode(bytes);
     let container = decoded.as_ref().map_err(|e| Error::Decode(*e))?;
     check_for_device(container, roots, device, checker)?;
-    // The leaf first: building the result is then infallible, with no
-    // second copy of the container in this frame.
-    let leaf = leaf_claims(container)?;
-    Ok(VerifiedLicense::new(*container, leaf))
-}
-
-/// The leaf link (decoding refuses a license without links).
-pub(crate) fn leaf_link<'c, 'a>(container: &'c Container<'a>) -> Result<&'c Link<'a>, Error<'a>> {
-    container.leaf().ok_or(Error::Decode(DecodeError::new(
-        0,
-        DecodeErrorKind::Missing { what: "links" },
-    )))
-}
-
-/// The leaf's claims.
-pub(crate) fn leaf_claims<'a>(container: &Container<'a>) -> Result<Claims<'a>, Error<'a>> {
-    leaf_link(container).map(|l| l.claims)
+    Ok(VerifiedLicense::new(*container))
 }
 
 /// A license whose whole chain verified for a device. Borrowed from the
@@ -176,13 +154,12 @@ pub(crate) fn leaf_claims<'a>(container: &Container<'a>) -> Result<Claims<'a>, E
 #[derive(Clone, Copy, Debug)]
 pub struct VerifiedLicense<'a> {
     container: Container<'a>,
-    leaf: Claims<'a>,
 }
 
 impl<'a> VerifiedLicense<'a> {
-    /// The view of a checked container and its leaf's claims.
-    pub(crate) fn new(container: Container<'a>, leaf: Claims<'a>) -> Self {
-        Self { container, leaf }
+    /// The view of a checked container.
+    pub(crate) fn new(container: Container<'a>) -> Self {
+        Self { container }
     }
 
     /// What the license grants.
@@ -191,28 +168,28 @@ impl<'a> VerifiedLicense<'a> {
     }
 
     fn leaf(&self) -> &Claims<'a> {
-        &self.leaf
+        &self.container.last().claims
     }
 
     /// What the leaf link itself states (not inherited). An add-on
     /// contributes exactly this on top of a base license.
     pub fn stated(&self) -> &Claims<'a> {
-        &self.leaf
+        self.leaf()
     }
 
     /// The group the license is for.
     pub fn group(&self) -> Group<'a> {
-        self.leaf.sub
+        self.leaf().sub
     }
 
     /// Tier.
     pub fn tier(&self) -> Tier {
-        self.leaf.tier
+        self.leaf().tier
     }
 
     /// License or add-on.
     pub fn kind(&self) -> Kind {
-        self.leaf.kind
+        self.leaf().kind
     }
 
     /// The leaf link's serial: the license's serial.

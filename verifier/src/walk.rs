@@ -4,7 +4,7 @@
 //! time (or none), for which device (or none), and whether to stop at the
 //! first problem or report them all.
 
-use crate::rules::{check_chain, check_issued, check_time, each_narrowing_violation};
+use crate::rules::{each_link_violation, each_narrowing_violation};
 use crate::signature::Checker;
 use crate::{Device, Error, TrustedRoot};
 use licet_common::{Container, Link};
@@ -112,20 +112,17 @@ impl<'a> Walk<'_, '_, 'a> {
             known_prefix = known_prefix
                 && check == SignatureCheck::Valid
                 && checker.rules_known(i, link.bytes);
-            if !known_prefix {
-                if let Err(e) = check_chain(i, link, parent) {
-                    problem!(e);
-                }
-                if let Err(e) = check_issued(i, link, parent) {
-                    problem!(e);
-                }
-            }
-            if let Some(now) = self.now
-                && let Err(e) = check_time(i, link, now)
-            {
+            let (go_on, outside) =
+                each_link_violation(i, link, parent, !known_prefix, self.now, &mut |e| {
+                    clean = false;
+                    report(Finding::Problem(e))
+                });
+            if outside {
                 // Outside its validity: verify it in full when next seen.
                 checker.forget(entry);
-                problem!(e);
+            }
+            if !go_on {
+                return false;
             }
             if parent.is_some() && !known_prefix {
                 let go_on = each_narrowing_violation(container, i, link, &mut |e| {
