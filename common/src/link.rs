@@ -183,6 +183,52 @@ impl<'a> Link<'a> {
     ) -> Result<(), SigStructureTooLarge> {
         sig_structure_chunks(self.protected, self.payload, sink)
     }
+
+    /// The same Sig_structure as its pieces, without a buffer.
+    pub fn sig_structure_parts(&self) -> Result<SigStructureParts<'a>, SigStructureTooLarge> {
+        SigStructureParts::new(self.protected, self.payload)
+    }
+}
+
+/// The Sig_structure `["Signature1", protected, h'', payload]` (RFC 9052
+/// §4.4) as the pieces it is made of: the two byte strings' heads are kept
+/// here, the contents borrowed. The one definition of the bytes a link's
+/// signature covers.
+#[derive(Clone, Copy, Debug)]
+pub struct SigStructureParts<'a> {
+    protected_head: ([u8; 3], usize),
+    protected: &'a [u8],
+    payload_head: ([u8; 3], usize),
+    payload: &'a [u8],
+}
+
+impl<'a> SigStructureParts<'a> {
+    /// The pieces for a protected header and a payload.
+    pub fn new(protected: &'a [u8], payload: &'a [u8]) -> Result<Self, SigStructureTooLarge> {
+        Ok(Self {
+            protected_head: bstr_head(protected.len())?,
+            protected,
+            payload_head: bstr_head(payload.len())?,
+            payload,
+        })
+    }
+
+    /// The pieces, in order: concatenated, they are the Sig_structure.
+    pub fn parts(&self) -> [&[u8]; 7] {
+        [
+            &[0x84, 0x6a],
+            SIG_CONTEXT_SIGN1.as_bytes(),
+            head(&self.protected_head),
+            self.protected,
+            &[0x40],
+            head(&self.payload_head),
+            self.payload,
+        ]
+    }
+}
+
+fn head((bytes, len): &([u8; 3], usize)) -> &[u8] {
+    bytes.get(..*len).unwrap_or_default()
 }
 
 /// The buffer given to [`Link::sig_structure`] is too small.
@@ -216,17 +262,12 @@ pub fn write_sig_structure<'b>(
 pub fn sig_structure_chunks(
     protected: &[u8],
     payload: &[u8],
-    mut sink: impl FnMut(&[u8]),
+    sink: impl FnMut(&[u8]),
 ) -> Result<(), SigStructureTooLarge> {
-    let (protected_head, protected_head_len) = bstr_head(protected.len())?;
-    let (payload_head, payload_head_len) = bstr_head(payload.len())?;
-    sink(&[0x84, 0x6a]);
-    sink(SIG_CONTEXT_SIGN1.as_bytes());
-    sink(protected_head.get(..protected_head_len).unwrap_or_default());
-    sink(protected);
-    sink(&[0x40]);
-    sink(payload_head.get(..payload_head_len).unwrap_or_default());
-    sink(payload);
+    SigStructureParts::new(protected, payload)?
+        .parts()
+        .into_iter()
+        .for_each(sink);
     Ok(())
 }
 
