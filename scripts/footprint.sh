@@ -3,6 +3,8 @@
 # and 3, with licenses minted by `licet` now:
 #   flash  .text + .rodata of the example firmware minus the same firmware
 #          with every verifier call replaced by a stub (feature `stub`);
+#          also for a panel that only verifies (feature `verify-only`:
+#          the evaluation calls stubbed);
 #   crypto the part of it that is Ed25519 + SHA-2 (symbols of
 #          curve25519-dalek, ed25519-dalek, sha2);
 #   heap   whether any allocator symbol is linked;
@@ -42,13 +44,16 @@ print(sum(int(f[1], 16) for f in (l.split(None, 3) for l in sys.stdin)
 }
 kib() { awk -v b="$1" 'BEGIN{printf "%.1f KiB", b/1024}'; }
 
+declare -A verify_only_flash=()
 echo "| opt-level | verifier flash | of which Ed25519 + SHA-2 | firmware / stub | heap | chain | bytes | instructions | floor (N × bare check) | ratio | peak stack | floor stack | warm-cache re-check |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for profile in release release-o3; do
   level=$([ "$profile" = release ] && echo z || echo 3)
-  for f in "" stub measure; do build "$profile" "$f"; done
+  for f in "" stub verify-only measure; do build "$profile" "$f"; done
   full=$(flash "$(elf "$profile")")
   stub=$(flash "$(elf "$profile" stub)")
+  verify_only=$(flash "$(elf "$profile" verify-only)")
+  verify_only_flash[$profile]=$(kib $((verify_only - stub)))
   cr=$(crypto "$(elf "$profile")")
   if "$bin/llvm-nm" "$(elf "$profile")" | grep -Eq '__rust_alloc|__rg_alloc|__rdl_alloc|__rust_no_alloc_shim'; then
     heap="ALLOCATOR LINKED"
@@ -82,3 +87,5 @@ done
 echo
 echo "QEMU: $("$qemu" --version | head -1); machine mps2-an386 (Cortex-M4), -icount shift=0."
 echo "Calibration: $(grep '^MEASURE calibration' <<<"$out" | sed 's/^MEASURE calibration //') (instructions per SysTick tick)."
+echo
+echo "Verifier flash of a panel that only verifies (feature \`verify-only\`): $(for p in release release-o3; do printf '%s at %s; ' "${verify_only_flash[$p]}" "$([ "$p" = release ] && echo z || echo 3)"; done)"

@@ -36,11 +36,12 @@ struct Summary {
 
 #[cfg(not(feature = "stub"))]
 mod engine {
-    use super::{Outcome, Summary, fixtures};
-    use licet_verifier::{
-        Builtin, Device, Options, Quota, QuotaName, Tier, TrustedRoot, evaluate, evaluate_with,
-        verify,
-    };
+    #[cfg(not(feature = "verify-only"))]
+    pub use super::evaluation::{fallback, with_builtin};
+    #[cfg(feature = "verify-only")]
+    pub use super::stubs::{fallback, with_builtin};
+    use super::{Outcome, fixtures};
+    use licet_verifier::{Device, TrustedRoot, verify};
 
     /// Verifies `license` for a panel in `group` at `now`, from raw bytes:
     /// the root key is decoded here too.
@@ -58,6 +59,15 @@ mod engine {
             Err(e) => Some((e.code(), e.link())),
         }
     }
+}
+
+/// The evaluation side of the engine (not in the `verify-only` build).
+#[cfg(not(any(feature = "stub", feature = "verify-only")))]
+mod evaluation {
+    use super::{Summary, fixtures};
+    use licet_verifier::{
+        Builtin, Device, Options, Quota, QuotaName, Tier, TrustedRoot, evaluate, evaluate_with,
+    };
 
     fn count(q: Option<Quota>) -> Option<u32> {
         match q? {
@@ -146,7 +156,8 @@ mod engine {
 /// replaced by something the optimizer cannot remove or predict.
 #[cfg(feature = "stub")]
 mod engine {
-    use super::{Outcome, Summary};
+    use super::Outcome;
+    pub use super::stubs::{fallback, with_builtin};
     use core::hint::black_box;
 
     #[inline(never)]
@@ -160,6 +171,14 @@ mod engine {
             Some(("stub", Some(x)))
         }
     }
+}
+
+/// Stubs for the evaluation calls: in the `stub` build (with `check`) and
+/// in the `verify-only` build, which measures a panel that only verifies.
+#[cfg(any(feature = "stub", feature = "verify-only"))]
+mod stubs {
+    use super::Summary;
+    use core::hint::black_box;
 
     #[inline(never)]
     pub fn with_builtin(license: &'static [u8], now: u64) -> Summary {
