@@ -19,8 +19,9 @@ use std::path::{Path, PathBuf};
 
 /// `PRAGMA application_id` of a licet ledger: "lice".
 pub const APPLICATION_ID: i32 = 0x6c69_6365;
-/// Current schema version.
-pub const SCHEMA_VERSION: i32 = 1;
+/// Current schema version. 2: a delegating license's quotas are what its
+/// subtree may take ([`held_quotas`]), not what it contributes on a panel.
+pub const SCHEMA_VERSION: i32 = 2;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE licenses (
@@ -240,6 +241,8 @@ impl Ledger {
         }
         if from < 1 {
             tx.execute_batch(SCHEMA_V1).map_err(err)?;
+        } else if from < 2 {
+            requote_delegations(&tx, &path)?;
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(err)?;
@@ -340,10 +343,13 @@ pub fn insert(tx: &Connection, r: &Record<'_>) -> rusqlite::Result<()> {
 
 /// A child's hold on a quota during its validity.
 ///
-/// Licenses for the same subject group are alternatives on its devices (a
-/// device uses one base license at a time, plus every add-on), so at any
-/// moment a subject consumes the largest of its base holds plus the sum of
-/// its add-on holds; different subjects add up.
+/// Base licenses for panels of the same subject group are alternatives on
+/// its devices (a device uses one base license at a time, plus every
+/// add-on), so at any moment a subject consumes the largest of its
+/// non-delegating base holds, plus the sum of its add-on holds, plus the
+/// sum of its delegating holds (a delegation lets its holder mint up to what
+/// it holds, whatever else the subject holds: two delegations are two
+/// budgets, never alternatives); different subjects add up.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hold {
     pub nbf: u64,
@@ -352,6 +358,27 @@ pub struct Hold {
     pub value: Option<u32>,
     pub subject: String,
     pub addon: bool,
+    /// The license delegates (carries a key to mint children with).
+    pub delegates: bool,
+    /// Its serial (empty for a license not yet recorded).
+    pub serial: Vec<u8>,
+}
+
+/// `holds`, named for a person: each holder's serial, subject and value.
+pub fn holders_text(holds: &[Hold]) -> String {
+    holds
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {} {}{}",
+                crate::output::hex(&h.serial),
+                h.subject,
+                h.value.map_or("unlimited".to_owned(), |v| v.to_string()),
+                if h.delegates { " (delegation)" } else { "" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The holds of the (unrevoked) children of `parent` on quota `name` that
@@ -364,7 +391,7 @@ pub fn holds(
     until: Option<u64>,
 ) -> rusqlite::Result<Vec<Hold>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT l.nbf, l.exp, q.value, l.subject, l.kind FROM licenses l JOIN quotas q ON q.serial = l.serial AND q.name = ?2
+        "SELECT l.nbf, l.exp, q.value, l.subject, l.kind, l.delegate_kid IS NOT NULL, l.serial FROM licenses l JOIN quotas q ON q.serial = l.serial AND q.name = ?2
          WHERE l.parent = ?1 AND l.revoked_at IS NULL
            AND (?4 IS NULL OR l.nbf < ?4) AND (l.exp IS NULL OR l.exp > ?3)",
     )?;
@@ -381,6 +408,8 @@ pub fn holds(
                 value: value.map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
                 subject: r.get(3)?,
                 addon: kind == "add-on",
+                delegates: r.get(5)?,
+                serial: r.get(6)?,
             })
         },
     )?;
@@ -429,7 +458,8 @@ pub fn peak(holds: &[Hold], from: u64, until: Option<u64>) -> Option<u64> {
         let v = u64::from(h.value.unwrap_or(0));
         let s = subjects.entry(h.subject.as_str()).or_default();
         total = total.saturating_sub(s.consumption());
-        match (start, h.addon) {
+        // Only non-delegating base licenses are alternatives.
+        match (start, h.addon || h.delegates) {
             (true, true) => s.addons = s.addons.saturating_add(v),
             (true, false) => s.bases.push(v),
             (false, true) => s.addons = s.addons.saturating_sub(v),
@@ -462,10 +492,19 @@ pub fn effective_quotas(g: &Grants<'_, '_>) -> Vec<(String, Option<u32>)> {
     out
 }
 
-/// The quotas a license holds of its parent's: what it contributes on a
-/// panel (the verifier's [`Grants::contribution`]: all it grants for a base
-/// license, what it states for an add-on), sorted by name.
-pub fn contributed_quotas(g: &Grants<'_, '_>) -> Vec<(String, Option<u32>)> {
+/// The quotas a license holds of its parent's, sorted by name: the one
+/// definition the ledger records and the allocation check adds up.
+///
+/// * A license that delegates holds what its subtree may take: everything
+///   its chain grants (its children narrow what is in effect at it, for an
+///   add-on too, which states only what it changes).
+/// * A license for panels holds what it contributes on a panel (the
+///   verifier's [`Grants::contribution`]: all it grants for a base license,
+///   what it states for an add-on).
+pub fn held_quotas(g: &Grants<'_, '_>) -> Vec<(String, Option<u32>)> {
+    if g.delegation().is_some() {
+        return effective_quotas(g);
+    }
     let mut out: Vec<(String, Option<u32>)> = g
         .contribution()
         .quotas()
@@ -510,7 +549,7 @@ pub fn record_of<'r>(
     let devices = g
         .devices()
         .map(|n| serde_json::Value::from(n.iter().collect::<Vec<_>>()).to_string());
-    let quotas = contributed_quotas(g);
+    let quotas = held_quotas(g);
     Some(Record {
         serial: cl.serial,
         parent: cl.parent,
@@ -582,6 +621,10 @@ impl OverAllocation {
                 "quota {}: limit {}, allocated {}, remaining {remaining}, requested {r}",
                 self.quota, self.limit, self.allocated
             ),
+            None if self.allocated == u64::MAX => format!(
+                "quota {}: limit {}, a child holds it unlimited",
+                self.quota, self.limit
+            ),
             None => format!(
                 "quota {}: limit {}, children hold {} at peak, {} over",
                 self.quota,
@@ -598,10 +641,54 @@ impl OverAllocation {
 pub struct NewHold {
     pub nbf: u64,
     pub exp: Option<u64>,
-    /// Effective quotas held (for an add-on: what it states).
+    /// What it holds ([`held_quotas`]).
     pub quotas: Vec<(String, Option<u32>)>,
     pub subject: String,
     pub addon: bool,
+    pub delegates: bool,
+}
+
+/// Schema 1 → 2: records again, from each stored chain, what every
+/// delegating license holds ([`held_quotas`]): version 1 recorded what it
+/// contributes on a panel, which for an add-on that states no quota was
+/// nothing, while its children could take the whole inherited quota.
+fn requote_delegations(tx: &Connection, path: &Path) -> Result<()> {
+    let err = |e: rusqlite::Error| db_error(path, "migrate", &e);
+    let rows: Vec<(Vec<u8>, Vec<u8>)> = tx
+        .prepare("SELECT serial, chain FROM licenses WHERE delegate_kid IS NOT NULL")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(err)?;
+    for (serial, chain) in rows {
+        let damaged = || {
+            CliError::usage(
+                format!(
+                    "ledger {}: the stored chain of {} does not check",
+                    shown(path),
+                    crate::output::hex(&serial)
+                ),
+                "the ledger is damaged: restore it from a backup, or import the license files again into a new ledger",
+            )
+        };
+        let container = licet_common::Container::decode(&chain).map_err(|_| damaged())?;
+        let grants = licet_verifier::check_untimed(&container, None).map_err(|_| damaged())?;
+        let at = container
+            .links()
+            .position(|l| l.claims.serial == serial.as_slice())
+            .ok_or_else(damaged)?;
+        tx.execute("DELETE FROM quotas WHERE serial = ?1", [&serial])
+            .map_err(err)?;
+        for (name, value) in held_quotas(&grants.prefix(at + 1)) {
+            tx.execute(
+                "INSERT INTO quotas (serial, name, value) VALUES (?1, ?2, ?3)",
+                params![serial, name, value.map(i64::from)],
+            )
+            .map_err(err)?;
+        }
+    }
+    Ok(())
 }
 
 /// Checks that adding `new` (all children of the leaf of `parent_chain`)
@@ -642,6 +729,8 @@ pub fn check_allocation(
                     value: *value,
                     subject: n.subject.clone(),
                     addon: n.addon,
+                    delegates: n.delegates,
+                    serial: Vec::new(),
                 });
             }
         }
@@ -672,6 +761,8 @@ mod tests {
             value: Some(v),
             subject: format!("g/{nbf}-{v}"),
             addon: false,
+            delegates: false,
+            serial: Vec::new(),
         }
     }
 
@@ -682,6 +773,8 @@ mod tests {
             value: Some(v),
             subject: subject.into(),
             addon,
+            delegates: false,
+            serial: Vec::new(),
         }
     }
 
@@ -703,8 +796,29 @@ mod tests {
             value: None,
             subject: "x".into(),
             addon: false,
+            delegates: false,
+            serial: Vec::new(),
         };
         assert_eq!(peak(&[unlimited], 0, None), None);
+    }
+
+    #[test]
+    fn delegations_for_one_subject_add_up() {
+        // Two delegations of 10 and a license for panels of 4, one subject:
+        // each delegation is a budget of its own; the panel license is the
+        // only alternative (there is no other base for panels).
+        let delegation = |v| Hold {
+            delegates: true,
+            ..on("d", false, 0, None, v)
+        };
+        let hs = [delegation(10), delegation(10), on("d", false, 0, None, 4)];
+        assert_eq!(peak(&hs, 0, None), Some(24));
+        // A delegating add-on adds its whole hold too.
+        let addon = Hold {
+            delegates: true,
+            ..on("d", true, 0, None, 7)
+        };
+        assert_eq!(peak(&[delegation(10), addon], 0, None), Some(17));
     }
 
     #[test]

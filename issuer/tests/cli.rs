@@ -549,6 +549,12 @@ fn outputs_are_never_overwritten_without_force() {
             "dist.lic",
             "--subject",
             DEALER,
+            // A second license for the dealer, beside its delegation: it
+            // must fit in what the distributor has left.
+            "--quota",
+            "sip_numbers=1",
+            "--quota",
+            "app_installs=0",
             "--out",
             "dealer.lic",
         ],
@@ -569,6 +575,10 @@ fn outputs_are_never_overwritten_without_force() {
             "dist.lic",
             "--subject",
             DEALER,
+            "--quota",
+            "sip_numbers=1",
+            "--quota",
+            "app_installs=0",
             "--out",
             "dealer.lic",
             "--force",

@@ -953,10 +953,160 @@ fn import_records_delegated_minting_and_reports_over_allocation() {
             && err.contains("limit 10, children hold 12 at peak, 2 over"),
         "{err}"
     );
+    // The warning and `usage` name the licenses that cause it; usage exits 1.
+    assert!(
+        err.contains("held by") && err.contains("acme/d/c1 6") && err.contains("acme/d/c2 6"),
+        "{err}"
+    );
+    let (code, out, err) = run(d, &["usage", "acme/d", "--at", "2027-02-01"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("OVER-ALLOCATED sip_numbers: held by")
+            && out.contains("acme/d/c1 6")
+            && out.contains("hint: revoke the excess licenses"),
+        "{out}"
+    );
+    let (code, json, _) = run(d, &["usage", "acme/d", "--json", "--at", "2027-02-01"]);
+    assert_eq!(code, 1);
+    let u: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let sip = u["licenses"][0]["quotas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == "sip_numbers")
+        .unwrap()
+        .clone();
+    assert_eq!(sip["over_allocated"], true);
+    assert_eq!(sip["allocated"], 12);
+    assert_eq!(sip["holders"].as_array().unwrap().len(), 2);
     // Importing again records nothing new; a wrong root imports nothing.
     let (_, out, _) = run(d, &["ledger", "import", "c1.lic", "--trust", "vendor.pub"]);
     assert!(out.contains("recorded 0 new link(s)"), "{out}");
     let (code, _, err) = run(d, &["ledger", "import", "c1.lic", "--trust", "dealer.pub"]);
     assert_eq!(code, 1);
     assert!(err.contains("not a trusted root"), "{err}");
+}
+
+/// `licet issue` under dealer.lic for `subject`, delegating to `key.pub`,
+/// with `extra` flags.
+fn delegation(d: &Path, subject: &str, key: &str, extra: &[&str]) -> (i32, String, String) {
+    ok(d, &["key", "generate", "--out", key, "--unencrypted"]);
+    let (pub_key, out) = (format!("{key}.pub"), format!("{key}.lic"));
+    let mut args = vec![
+        "issue",
+        "--key",
+        "dealer.key",
+        "--parent",
+        "dealer.lic",
+        "--subject",
+        subject,
+        "--delegate",
+        &pub_key,
+        "--out",
+        &out,
+    ];
+    args.extend_from_slice(extra);
+    run(d, &args)
+}
+
+fn sip_allocated(d: &Path) -> Option<u64> {
+    let u = usage_json(d, "acme/d", "2027-02-01");
+    u["licenses"][0]["quotas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == "sip_numbers")
+        .and_then(|q| q["allocated"].as_u64())
+}
+
+/// Issue 12 (a): several delegating licenses for one subject were held as
+/// "alternatives", once; their children could then take three times the
+/// parent's quota. Each delegation is a budget of its own.
+#[test]
+fn delegations_for_one_subject_are_not_alternatives() {
+    let t = setup();
+    let d = t.path();
+    let only_sip = ["--quota", "sip_numbers=10", "--quota", "app_installs=1"];
+    let (code, _, err) = delegation(d, "acme/d/x", "x1", &only_sip);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = delegation(d, "acme/d/x", "x2", &only_sip);
+    assert_eq!(code, 1, "a second delegation of the whole quota: {err}");
+    assert!(
+        err.contains("quota sip_numbers: limit 10, allocated 10, remaining 0, requested 10"),
+        "{err}"
+    );
+    assert!(!d.join("x2.lic").exists());
+    // A license for the subject's own panels adds to the delegation too.
+    let (code, _, err) = child(d, "acme/d/x", 1, &["--out", "panels.lic"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(sip_allocated(d), Some(10));
+    // Licenses for panels of one subject stay alternatives of each other.
+    let t = setup();
+    let d = t.path();
+    assert_eq!(child(d, "acme/d/y", 6, &["--tier", "plus"]).0, 0);
+    assert_eq!(
+        child(d, "acme/d/y", 6, &["--tier", "basic", "--out", "b.lic"]).0,
+        0
+    );
+    assert_eq!(sip_allocated(d), Some(6));
+}
+
+/// Issue 12 (b): a delegating add-on that states no quota held nothing,
+/// while its children could state the whole inherited quota. A delegation
+/// holds what its subtree may take.
+#[test]
+fn a_delegating_addon_holds_what_its_subtree_may_take() {
+    let t = setup();
+    let d = t.path();
+    let (code, _, err) = delegation(d, "acme/d/x", "x1", &["--addon"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sip_allocated(d), Some(10), "the inherited 10 are held");
+    let sibling = [
+        "issue",
+        "--key",
+        "dealer.key",
+        "--parent",
+        "dealer.lic",
+        "--subject",
+        "acme/d/z",
+        "--quota",
+        "sip_numbers=1",
+        "--quota",
+        "app_installs=0",
+        "--out",
+        "z.lic",
+    ];
+    let (code, _, err) = run(d, &sibling);
+    assert_eq!(code, 1, "nothing is left for a sibling: {err}");
+    assert!(
+        err.contains("quota sip_numbers: limit 10, allocated 10, remaining 0, requested 1"),
+        "{err}"
+    );
+}
+
+/// A ledger of schema 1 recorded what a delegating add-on contributes on a
+/// panel (nothing, here); opening it records what it holds instead.
+#[test]
+fn schema_1_ledgers_record_what_delegations_hold() {
+    let t = setup();
+    let d = t.path();
+    let (code, out, err) = delegation(d, "acme/d/x", "x1", &["--addon"]);
+    assert_eq!(code, 0, "{err}");
+    let serial = out.split_whitespace().nth(1).unwrap().to_owned();
+    let serial: Vec<u8> = (0..serial.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&serial[i..i + 2], 16).unwrap())
+        .collect();
+    {
+        let db = rusqlite::Connection::open(d.join("ledger.sqlite")).unwrap();
+        db.execute("DELETE FROM quotas WHERE serial = ?1", [&serial])
+            .unwrap();
+        db.pragma_update(None, "user_version", 1).unwrap();
+    }
+    assert_eq!(sip_allocated(d), Some(10));
+    let db = rusqlite::Connection::open(d.join("ledger.sqlite")).unwrap();
+    let version: i32 = db
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
 }

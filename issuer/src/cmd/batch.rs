@@ -374,6 +374,7 @@ pub fn run(
                 quotas: k.quotas.clone(),
                 subject: c.sub.clone(),
                 addon: c.kind == licet_common::Kind::AddOn,
+                delegates: c.cnf.is_some(),
             })
             .collect()
     };

@@ -545,6 +545,7 @@ pub fn run(
                 quotas: record.quotas.clone(),
                 subject: claims.sub.clone(),
                 addon: claims.kind == Kind::AddOn,
+                delegates: claims.cnf.is_some(),
             };
             if let Some(o) = crate::ledger::check_allocation(&tx, &p, &[hold]).map_err(&err)? {
                 return Err(over_allocation(&o, &claims.quotas));
@@ -635,8 +636,8 @@ pub fn mint(
 pub struct Checked {
     protected: Vec<u8>,
     payload: Vec<u8>,
-    /// What the new license holds of its parent's quotas: what it
-    /// contributes on a panel (the verifier's grants of the candidate).
+    /// What the new license holds of its parent's quotas
+    /// ([`crate::ledger::held_quotas`] of the candidate).
     pub quotas: Vec<(String, Option<u32>)>,
 }
 
@@ -685,7 +686,7 @@ pub fn check(
             "the new license may only narrow its parent's: lower the value, or ask your issuer for more",
         )
     })?;
-    let quotas = crate::ledger::contributed_quotas(&grants);
+    let quotas = crate::ledger::held_quotas(&grants);
     Ok(Checked {
         protected,
         payload,

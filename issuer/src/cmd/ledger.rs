@@ -71,6 +71,7 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
     if held.is_empty() {
         let _ = writeln!(text, "  (none in the ledger)");
     }
+    let mut over_allocations = 0usize;
     for h in &held {
         let mut q = ledger
             .conn
@@ -123,6 +124,13 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
                 (Some(l), Some(a)) => Some(l.saturating_sub(a)),
                 _ => None,
             };
+            // More held than the limit (or an unlimited hold under a count):
+            // possible only through imports of licenses minted elsewhere.
+            let over = match (limit_u, allocated) {
+                (Some(l), Some(a)) => a > l,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
             let show = |v: Option<u64>| v.map_or("unlimited".to_owned(), |v| v.to_string());
             let _ = writeln!(
                 text,
@@ -132,7 +140,20 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
                 show(allocated),
                 show(remaining)
             );
-            qs.push(json!({"name": name, "limit": limit_u, "allocated": allocated, "remaining": remaining}));
+            let mut q = json!({"name": name, "limit": limit_u, "allocated": allocated, "remaining": remaining, "over_allocated": over});
+            if over {
+                over_allocations += 1;
+                let _ = writeln!(
+                    text,
+                    "    OVER-ALLOCATED {name}: held by {}",
+                    safe(&crate::ledger::holders_text(&hs))
+                );
+                q["holders"] = hs
+                    .iter()
+                    .map(|c| json!({"serial": hex(&c.serial), "subject": c.subject, "value": c.value, "kind": if c.addon { "add-on" } else { "license" }, "delegates": c.delegates}))
+                    .collect();
+            }
+            qs.push(q);
         }
         licenses.push(json!({
             "serial": hex(&h.serial), "tier": h.tier, "kind": h.kind, "nbf": h.nbf, "exp": h.exp,
@@ -147,8 +168,18 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
         )?;
     } else {
         write!(out, "{text}")?;
+        if over_allocations > 0 {
+            writeln!(
+                out,
+                "hint: revoke the excess licenses (`licet revoke`) or have the parent's quota raised"
+            )?;
+        }
     }
-    Ok(0)
+    Ok(if over_allocations > 0 {
+        EXIT_REJECTED
+    } else {
+        0
+    })
 }
 
 /// How often the same license may be reminded about.
@@ -394,7 +425,11 @@ pub fn import(
             for (name, limit) in crate::ledger::effective_quotas(&grants.prefix(i)) {
                 let Some(limit) = limit else { continue };
                 let hs = holds(&tx, parent_serial, &name, 0, None).map_err(&err)?;
-                if let Some(p) = peak(&hs, 0, None).filter(|p| *p > u64::from(limit)) {
+                let over = match peak(&hs, 0, None) {
+                    Some(p) => (p > u64::from(limit)).then_some(p),
+                    None => Some(u64::MAX),
+                };
+                if let Some(p) = over {
                     problems += 1;
                     let o = crate::ledger::OverAllocation {
                         quota: name.clone(),
@@ -404,10 +439,11 @@ pub fn import(
                     };
                     writeln!(
                         errout,
-                        "warning: over-allocation under {} ({}): {}",
+                        "warning: over-allocation under {} ({}): {}; held by {}",
                         c.link(i - 1).map(|l| l.claims.sub.as_str()).unwrap_or(""),
                         hex(parent_serial),
-                        o.message()
+                        o.message(),
+                        safe(&crate::ledger::holders_text(&hs))
                     )?;
                 }
             }
