@@ -604,6 +604,69 @@ pub fn record_ancestors(
     Ok(n)
 }
 
+/// A link whose serial the ledger already records with other bytes: a
+/// forged or re-minted link reusing a serial (serials are unique).
+#[derive(Debug)]
+pub struct SerialConflict {
+    pub serial: Vec<u8>,
+    /// Its index in the chain being recorded.
+    pub link: usize,
+    pub recorded_subject: String,
+    pub subject: String,
+}
+
+impl SerialConflict {
+    pub fn error(&self, what: &str) -> CliError {
+        let same = self.recorded_subject == self.subject;
+        CliError::rejected(
+            format!(
+                "link {} (serial {}, for {}) differs from the license the ledger records under that serial ({}{})",
+                self.link,
+                crate::output::hex(&self.serial),
+                self.subject,
+                self.recorded_subject,
+                if same { ", other content" } else { "" }
+            ),
+            format!(
+                "{what}: a serial names one license; find out which file is genuine (`licet inspect` both) before recording anything"
+            ),
+        )
+    }
+}
+
+/// The first link of `g`'s first `upto` whose serial is recorded with other
+/// bytes, if any.
+pub fn first_conflict(
+    tx: &Connection,
+    g: &Grants<'_, '_>,
+    upto: usize,
+) -> rusqlite::Result<Option<SerialConflict>> {
+    for (i, l) in g.links().take(upto).enumerate() {
+        let recorded: Option<(Vec<u8>, String)> = tx
+            .query_row(
+                "SELECT chain, subject FROM licenses WHERE serial = ?1",
+                [l.claims.serial],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((chain, recorded_subject)) = recorded else {
+            continue;
+        };
+        let same = licet_common::Container::decode(&chain)
+            .ok()
+            .is_some_and(|c| c.last().bytes == l.bytes);
+        if !same {
+            return Ok(Some(SerialConflict {
+                serial: l.claims.serial.to_vec(),
+                link: i,
+                recorded_subject,
+                subject: l.claims.sub.as_str().to_owned(),
+            }));
+        }
+    }
+    Ok(None)
+}
+
 /// An over-allocation: what the children of a parent would hold at peak.
 #[derive(Debug)]
 pub struct OverAllocation {

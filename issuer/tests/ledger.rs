@@ -1110,3 +1110,54 @@ fn schema_1_ledgers_record_what_delegations_hold() {
         .unwrap();
     assert_eq!(version, 2);
 }
+
+/// Issue 12, "import trusts serials": a link whose serial the ledger
+/// already records was skipped without a look, so a forged link reusing a
+/// sibling's serial was hidden (or charged to another dealer). It is a
+/// conflict now: reported, nothing from the file recorded, exit 1.
+#[test]
+fn import_refuses_a_serial_recorded_with_other_content() {
+    use licet_common::Quota;
+    use licet_tests::{ChainBuilder, key, public};
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let pem = licet_keys::public_key_pem(
+        &ed25519_dalek::VerifyingKey::from_bytes(&public(&key(1))).unwrap(),
+    );
+    std::fs::write(d.join("root.pub"), pem).unwrap();
+    // Two children of one delegation, given the same serial by their minter.
+    let file = |subject: &str, sip: u32| {
+        ChainBuilder::new(key(1), "acme/d", |_| {})
+            .push_leaf(subject, |c| {
+                c.quotas.insert("sip_numbers".into(), Quota::Count(sip));
+            })
+            .build()
+    };
+    std::fs::write(d.join("c1.lic"), file("acme/d/c1", 5)).unwrap();
+    std::fs::write(d.join("c2.lic"), file("acme/d/c2", 5)).unwrap();
+    std::fs::write(d.join("c1b.lic"), file("acme/d/c1", 9)).unwrap();
+    ok(d, &["ledger", "import", "c1.lic", "--trust", "root.pub"]);
+    for (other, differs) in [("c2.lic", "acme/d/c2"), ("c1b.lic", "other content")] {
+        let (code, out, err) = run(d, &["ledger", "import", other, "--trust", "root.pub"]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(
+            err.contains("link 1 (serial 0202020202020202")
+                && err.contains("differs from the license the ledger records under that serial")
+                && err.contains(differs)
+                && err.contains(&format!("nothing from {other} was imported")),
+            "{err}"
+        );
+    }
+    // Only the first is recorded; the same file again is no conflict.
+    let db = rusqlite::Connection::open(d.join("ledger.sqlite")).unwrap();
+    let subjects: Vec<String> = db
+        .prepare("SELECT subject FROM licenses ORDER BY subject")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(subjects, ["acme/d", "acme/d/c1"]);
+    let out = ok(d, &["ledger", "import", "c1.lic", "--trust", "root.pub"]);
+    assert!(out.contains("recorded 0 new link(s)"), "{out}");
+}

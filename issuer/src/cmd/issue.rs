@@ -537,6 +537,9 @@ pub fn run(
     {
         let err = ledger_err(&ledger, "record the license");
         let tx = ledger.write()?;
+        if let Some(conflict) = crate::ledger::first_conflict(&tx, &grants, i).map_err(&err)? {
+            return Err(conflict.error("the new license was neither recorded nor written"));
+        }
         crate::ledger::record_ancestors(&tx, &grants, i, now).map_err(&err)?;
         if let Some(p) = minter.parent_grants()? {
             let hold = crate::ledger::NewHold {

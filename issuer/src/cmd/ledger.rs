@@ -415,6 +415,11 @@ pub fn import(
         let path_db = ledger.path.clone();
         let err = move |e: rusqlite::Error| db_error(&path_db, "import", &e);
         let tx = ledger.write()?;
+        if let Some(conflict) =
+            crate::ledger::first_conflict(&tx, &grants, c.len()).map_err(&err)?
+        {
+            return Err(conflict.error(&format!("nothing from {shown} was imported")));
+        }
         let n = record_ancestors(&tx, &grants, c.len(), now).map_err(&err)?;
         recorded += n;
         // Over-allocation under each parent of the chain.
