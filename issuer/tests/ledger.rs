@@ -540,7 +540,7 @@ fn batch_validates_every_row_before_signing_any() {
         "100",
     ];
     assert!(ok(d, &args).starts_with("minted 5, skipped 0"));
-    std::fs::remove_file(d.join("out/acme_d_b3.lic")).unwrap();
+    std::fs::remove_file(d.join("out/acme+d+b3.lic")).unwrap();
     let out = ok(d, &args);
     assert!(
         out.starts_with("minted 0, skipped 5 already minted (rewrote 1 missing files)"),
@@ -1160,4 +1160,61 @@ fn import_refuses_a_serial_recorded_with_other_content() {
     assert_eq!(subjects, ["acme/d", "acme/d/c1"]);
     let out = ok(d, &["ledger", "import", "c1.lic", "--trust", "root.pub"]);
     assert!(out.contains("recorded 0 new link(s)"), "{out}");
+}
+
+/// Issue 12, "batch loses a license": `acme/d/complex_1` and
+/// `acme/d/complex/1` were both written to `acme_d_complex_1.lic`, one over
+/// the other, and a re-run repeated it. Every subject gets its own file.
+#[test]
+fn batch_gives_distinct_subjects_distinct_files() {
+    let t = setup();
+    let d = t.path();
+    std::fs::write(
+        d.join("rows.csv"),
+        "subject,quota.sip_numbers\nacme/d/complex_1,1\nacme/d/complex/1,1\nacme/d/complex,1\n",
+    )
+    .unwrap();
+    let args = [
+        "issue",
+        "--batch",
+        "rows.csv",
+        "--plan",
+        "basic",
+        "--key",
+        "dealer.key",
+        "--parent",
+        "dealer.lic",
+        "--out-dir",
+        "out",
+    ];
+    let out = ok(d, &args);
+    assert!(out.starts_with("minted 3"), "{out}");
+    check_batch_consistency(d, &d.join("out"), 3);
+    for (file, subject) in [
+        ("acme+d+complex_1.lic", "acme/d/complex_1"),
+        ("acme+d+complex+1.lic", "acme/d/complex/1"),
+        ("acme+d+complex.lic", "acme/d/complex"),
+    ] {
+        let path = d.join("out").join(file);
+        let json = ok(
+            d,
+            &[
+                "inspect",
+                path.to_str().unwrap(),
+                "--json",
+                "--at",
+                "2027-02-01",
+            ],
+        );
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let links = v["files"][0]["links"].as_array().unwrap();
+        assert_eq!(links.last().unwrap()["sub"], subject, "{file}");
+    }
+    // A re-run rewrites nothing: every file is its own license's.
+    let out = ok(d, &args);
+    assert!(
+        out.starts_with("minted 0, skipped 3 already minted"),
+        "{out}"
+    );
+    assert!(!out.contains("rewrote"), "{out}");
 }

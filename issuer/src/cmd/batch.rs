@@ -181,7 +181,7 @@ fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Ve
             ));
             continue;
         }
-        let file = out_dir.join(format!("{}.lic", r.subject.replace('/', "_")));
+        let file = out_dir.join(file_name(&r.subject));
         rows.push(Row {
             line,
             request: r,
@@ -241,6 +241,13 @@ fn existing(
         },
     )
     .optional()
+}
+
+/// The file a batch writes for `subject`: its segments joined by `+`, a
+/// character no segment may hold, so distinct subjects never share a file
+/// (`acme/d/complex_1` and `acme/d/complex/1` once did, with `_`).
+pub fn file_name(subject: &str) -> String {
+    format!("{}.lic", subject.replace('/', "+"))
 }
 
 /// Writes a batch file: whole or not at all, without a sync per file (the
