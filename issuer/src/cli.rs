@@ -114,6 +114,9 @@ pub struct IssueArgs {
     /// The license you mint under; the new license holds its chain plus the new link.
     #[arg(long, value_name = "P.lic")]
     pub parent: Option<PathBuf>,
+    /// The vendor's root public key, to check the parent chain's root signature (repeatable). Recorded in the ledger: later runs need it no more.
+    #[arg(long, value_name = "ROOT.pub", requires = "parent")]
+    pub trust: Vec<PathBuf>,
     /// The group the new license is for, e.g. acme/dist-7/dealer-3.
     #[arg(
         long,

@@ -45,18 +45,24 @@ pub fn decode_license_bytes(raw: &[u8], shown: &str) -> Result<Vec<u8>> {
 
 /// Reads trusted root public keys.
 pub fn read_roots(paths: &[std::path::PathBuf]) -> Result<Vec<TrustedRoot>> {
-    paths
-        .iter()
-        .map(|p| {
-            let key = licet_keys::read_public_key(p)?;
-            TrustedRoot::from_bytes(key.as_bytes()).map_err(|e| {
-                CliError::usage(
-                    format!("{}: {e}", crate::output::safe(&p.display().to_string())),
-                    "pass the vendor's root public key",
-                )
-            })
-        })
-        .collect()
+    Ok(read_root_keys(paths)?.1)
+}
+
+/// [`read_roots`], with each root's key bytes.
+pub fn read_root_keys(paths: &[std::path::PathBuf]) -> Result<(Vec<[u8; 32]>, Vec<TrustedRoot>)> {
+    let mut keys = Vec::with_capacity(paths.len());
+    let mut roots = Vec::with_capacity(paths.len());
+    for p in paths {
+        let key = licet_keys::read_public_key(p)?;
+        roots.push(TrustedRoot::from_bytes(key.as_bytes()).map_err(|e| {
+            CliError::usage(
+                format!("{}: {e}", crate::output::safe(&p.display().to_string())),
+                "pass the vendor's root public key",
+            )
+        })?);
+        keys.push(key.to_bytes());
+    }
+    Ok((keys, roots))
 }
 
 /// The passphrase for a secret key: --passphrase-file, else LICET_PASSPHRASE,

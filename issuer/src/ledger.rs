@@ -20,8 +20,18 @@ use std::path::{Path, PathBuf};
 /// `PRAGMA application_id` of a licet ledger: "lice".
 pub const APPLICATION_ID: i32 = 0x6c69_6365;
 /// Current schema version. 2: a delegating license's quotas are what its
-/// subtree may take ([`held_quotas`]), not what it contributes on a panel.
+/// subtree may take ([`held_quotas`]), not what it contributes on a panel;
+/// the trusted root keys parent chains are checked against.
 pub const SCHEMA_VERSION: i32 = 2;
+
+/// What schema 2 adds.
+const SCHEMA_V2: &str = "
+CREATE TABLE IF NOT EXISTS roots (
+    public_key BLOB PRIMARY KEY,
+    origin     TEXT NOT NULL,
+    added_at   INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+";
 
 const SCHEMA_V1: &str = "
 CREATE TABLE licenses (
@@ -243,6 +253,9 @@ impl Ledger {
             tx.execute_batch(SCHEMA_V1).map_err(err)?;
         } else if from < 2 {
             requote_delegations(&tx, &path)?;
+        }
+        if from < 2 {
+            tx.execute_batch(SCHEMA_V2).map_err(err)?;
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(err)?;
@@ -602,6 +615,46 @@ pub fn record_ancestors(
         }
     }
     Ok(n)
+}
+
+/// The trusted root keys recorded in the ledger (given to `--trust`, or the
+/// keys of root licenses minted with it).
+pub fn roots(conn: &Connection) -> rusqlite::Result<Vec<[u8; 32]>> {
+    conn.prepare_cached("SELECT public_key FROM roots ORDER BY added_at, public_key")?
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))?
+        .filter_map(|k| k.map(|k| <[u8; 32]>::try_from(k).ok()).transpose())
+        .collect()
+}
+
+/// Records trusted root keys (those already recorded are kept as they are).
+pub fn add_roots(
+    tx: &Connection,
+    keys: &[[u8; 32]],
+    origin: &str,
+    now: u64,
+) -> rusqlite::Result<()> {
+    for k in keys {
+        tx.execute(
+            "INSERT OR IGNORE INTO roots (public_key, origin, added_at) VALUES (?1, ?2, ?3)",
+            params![k.as_slice(), origin, i64_of(now)],
+        )?;
+    }
+    Ok(())
+}
+
+/// When and why `serial` was revoked, if it was.
+pub fn revocation(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<(u64, String)>> {
+    conn.query_row(
+        "SELECT revoked_at, revoke_reason FROM licenses WHERE serial = ?1 AND revoked_at IS NOT NULL",
+        [serial],
+        |r| {
+            Ok((
+                u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            ))
+        },
+    )
+    .optional()
 }
 
 /// A link whose serial the ledger already records with other bytes: a

@@ -120,7 +120,7 @@ proptest! {
     fn issue_refuses_exactly_what_verify_rejects(r in request(), n in any::<u32>()) {
         let d = parent().path();
         let out_file = format!("child-{n}.lic");
-        let mut args: Vec<String> = ["issue", "--key", "dealer.key", "--parent", "dealer.lic", "--subject", "acme/dealer-3/complex-1", "--tier", r.tier, "--force", "--out", &out_file]
+        let mut args: Vec<String> = ["issue", "--key", "dealer.key", "--parent", "dealer.lic", "--trust", "vendor.pub", "--subject", "acme/dealer-3/complex-1", "--tier", r.tier, "--force", "--out", &out_file]
             .iter().map(|s| s.to_string()).collect();
         if let Some(v) = r.sip { args.extend(["--quota".into(), format!("sip_numbers={v}")]); }
         if let Some(v) = r.apps { args.extend(["--quota".into(), format!("app_installs={v}")]); }

@@ -785,6 +785,8 @@ fn reminders_follow_their_recurrence_over_90_days() {
                 "dealer.key",
                 "--parent",
                 "dealer.lic",
+                "--trust",
+                "vendor.pub",
                 "--subject",
                 &format!("acme/d/{name}"),
                 "--quota",
@@ -918,6 +920,8 @@ fn import_records_delegated_minting_and_reports_over_allocation() {
                 "dealer.key",
                 "--parent",
                 "dealer.lic",
+                "--trust",
+                "vendor.pub",
                 "--subject",
                 &format!("acme/d/{name}"),
                 "--quota",
@@ -1099,8 +1103,11 @@ fn schema_1_ledgers_record_what_delegations_hold() {
         .collect();
     {
         let db = rusqlite::Connection::open(d.join("ledger.sqlite")).unwrap();
+        // What a schema 1 ledger held: no roots table, nothing recorded
+        // for a delegating add-on that states no quota.
         db.execute("DELETE FROM quotas WHERE serial = ?1", [&serial])
             .unwrap();
+        db.execute_batch("DROP TABLE roots").unwrap();
         db.pragma_update(None, "user_version", 1).unwrap();
     }
     assert_eq!(sip_allocated(d), Some(10));
@@ -1217,4 +1224,158 @@ fn batch_gives_distinct_subjects_distinct_files() {
         "{out}"
     );
     assert!(!out.contains("rewrote"), "{out}");
+}
+
+fn records(d: &Path) -> i64 {
+    db(d)
+        .query_row("SELECT count(*) FROM licenses", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Issue 12, "`issue` trusts its parent file": with a flipped byte in the
+/// root link's signature, `licet issue --parent` minted and recorded, and
+/// panels then rejected the child. The whole parent chain is checked
+/// against a trusted root now: `--trust`, or the roots the ledger records.
+#[test]
+fn issue_checks_the_parent_chains_root_signature() {
+    let t = setup();
+    let d = t.path();
+    let armored = std::fs::read(d.join("dealer.lic")).unwrap();
+    let mut buf = vec![0u8; 8192];
+    let mut bytes = licet_common::armor::decode(&armored, &mut buf)
+        .unwrap()
+        .to_vec();
+    let c = licet_common::Container::decode(&bytes).unwrap();
+    let root = c.link(0).unwrap();
+    let last_signature_byte = root.offset + root.bytes.len() - 1;
+    bytes[last_signature_byte] ^= 0x01;
+    std::fs::write(d.join("bad.lic"), &bytes).unwrap();
+    let before = records(d);
+    let (code, _, err) = run(
+        d,
+        &[
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "bad.lic",
+            "--subject",
+            "acme/d/c1",
+            "--quota",
+            "sip_numbers=1",
+            "--out",
+            "c1.lic",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("--parent is not a valid chain") && err.contains("link 0"),
+        "{err}"
+    );
+    assert!(!d.join("c1.lic").exists());
+    assert_eq!(records(d), before, "nothing recorded");
+}
+
+/// Without a trusted root (a fresh ledger, no --trust), the parent's root
+/// signature cannot be checked: refused with what to do. With --trust once,
+/// the ledger records the root and later runs need it no more.
+#[test]
+fn issue_needs_a_trusted_root_and_the_ledger_keeps_it() {
+    let t = setup();
+    let d = t.path();
+    let other = |extra: &[&str]| {
+        let mut args = vec![
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            "acme/d/c1",
+            "--quota",
+            "sip_numbers=1",
+            "--force",
+            "--out",
+            "c1.lic",
+        ];
+        args.extend_from_slice(extra);
+        let out = licet(d)
+            .env("LICET_LEDGER", d.join("dealer-ledger.sqlite"))
+            .args(&args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = other(&[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no trusted root") && err.contains("--trust ROOT.pub"),
+        "{err}"
+    );
+    // The wrong root is refused for what it is.
+    let (code, err) = other(&["--trust", "dealer.pub"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not a valid chain"), "{err}");
+    assert_eq!(other(&["--trust", "vendor.pub"]).0, 0);
+    let (code, err) = other(&[]);
+    assert_eq!(code, 0, "the root was recorded: {err}");
+}
+
+/// Minting under a license the ledger records as revoked, or under a chain
+/// that has expired, is refused.
+#[test]
+fn issue_refuses_under_a_revoked_or_expired_parent() {
+    let t = setup();
+    let d = t.path();
+    let args = |now: &'static str| {
+        vec![
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            "acme/d/c1",
+            "--quota",
+            "sip_numbers=1",
+            "--now",
+            now,
+            "--not-before",
+            "2027-01-01",
+            "--out",
+            "c1.lic",
+        ]
+    };
+    let (code, _, err) = run(d, &args("2030-01-02"));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the parent chain expired at 2030-01-01"),
+        "{err}"
+    );
+    let serial: String = db(d)
+        .query_row(
+            "SELECT hex(serial) FROM licenses WHERE subject = 'acme/d'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    ok(
+        d,
+        &[
+            "revoke",
+            &serial.to_lowercase(),
+            "--reason",
+            "dealer closed",
+        ],
+    );
+    let (code, _, err) = run(d, &args("2027-02-01"));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("was revoked in this ledger") && err.contains("dealer closed"),
+        "{err}"
+    );
+    assert!(!d.join("c1.lic").exists());
 }

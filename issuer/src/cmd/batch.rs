@@ -310,7 +310,8 @@ pub fn run(
     let rows = read_rows(csv_path, &base, now, out_dir)?;
 
     let parent_bytes = read_license(parent_path)?;
-    let minter = Minter::new(args, Some(&parent_bytes))?;
+    let mut ledger = Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
+    let minter = Minter::new(args, Some(&parent_bytes), &ledger, now)?;
     let parent: &Container<'_> = minter
         .parent
         .as_ref()
@@ -319,7 +320,6 @@ pub fn run(
         .parent_leaf()
         .map(|l| l.serial.to_vec())
         .unwrap_or_default();
-    let mut ledger = Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
 
     // 1. Which rows are done already (resumed), and repair their files.
     let mut todo = Vec::new();

@@ -362,10 +362,20 @@ pub(crate) fn build_claims(
 pub(crate) struct Minter<'p> {
     pub key: ed25519_dalek::SigningKey,
     pub parent: Option<Container<'p>>,
+    /// Root keys given to `--trust` (recorded once the license is).
+    pub trusted: Vec<[u8; 32]>,
 }
 
 impl<'p> Minter<'p> {
-    pub(crate) fn new(args: &IssueArgs, parent_bytes: Option<&'p [u8]>) -> Result<Self> {
+    /// Reads the key and checks the parent chain: every signature, the root
+    /// link's against `--trust` or the roots the ledger records; not revoked
+    /// in the ledger, not expired at `now`.
+    pub(crate) fn new(
+        args: &IssueArgs,
+        parent_bytes: Option<&'p [u8]>,
+        ledger: &crate::ledger::Ledger,
+        now: u64,
+    ) -> Result<Self> {
         let parent = match parent_bytes {
             Some(b) => Some(Container::decode(b).map_err(|e| {
                 CliError::rejected(
@@ -375,8 +385,22 @@ impl<'p> Minter<'p> {
             })?),
             None => None,
         };
+        let (trusted, _) = crate::files::read_root_keys(&args.trust)?;
         if let Some(p) = &parent {
-            check_parent_chain(p)?;
+            let recorded = crate::ledger::roots(&ledger.conn)
+                .map_err(ledger_err(ledger, "read the trusted roots"))?;
+            let roots = trusted
+                .iter()
+                .chain(&recorded)
+                .map(|k| licet_verifier::TrustedRoot::from_bytes(k))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    usage(
+                        format!("a trusted root: {e}"),
+                        "pass the vendor's root public key",
+                    )
+                })?;
+            check_parent_chain(p, &roots, ledger, now)?;
         }
         let key_path = &args.key;
         let key = licet_keys::read_secret_key(key_path, || {
@@ -413,7 +437,22 @@ impl<'p> Minter<'p> {
                 Some(_) => {}
             }
         }
-        Ok(Self { key, parent })
+        Ok(Self {
+            key,
+            parent,
+            trusted,
+        })
+    }
+
+    /// Records in the ledger the roots this run was given, and for a root
+    /// license the root key it was signed with.
+    pub(crate) fn record_roots(&self, tx: &rusqlite::Connection, now: u64) -> rusqlite::Result<()> {
+        crate::ledger::add_roots(tx, &self.trusted, "--trust", now)?;
+        if self.parent.is_none() {
+            let own = self.key.verifying_key().to_bytes();
+            crate::ledger::add_roots(tx, &[own], "root license", now)?;
+        }
+        Ok(())
     }
 
     /// What the parent chain grants. Its signatures were checked when the
@@ -508,13 +547,13 @@ pub fn run(
         ));
     }
     let parent_bytes = args.parent.as_deref().map(read_license).transpose()?;
-    let minter = Minter::new(args, parent_bytes.as_deref())?;
+    let mut ledger = crate::ledger::Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
+    let minter = Minter::new(args, parent_bytes.as_deref(), &ledger, now)?;
     let claims = build_claims(&request, minter.parent_leaf().as_ref(), now)?;
     let bytes = mint(&claims, &minter.key, minter.parent.as_ref())?;
     let (file, format) = file_form(&bytes, args.binary);
 
     // Record, checking the parent's allocation, then write the file.
-    let mut ledger = crate::ledger::Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
     let container = Container::decode(&bytes)
         .map_err(|e| usage(format!("internal error: {e}"), "report this as a bug"))?;
     // Our own output, checked before signing and its signature verified.
@@ -555,6 +594,7 @@ pub fn run(
             }
         }
         crate::ledger::insert(&tx, &record).map_err(&err)?;
+        minter.record_roots(&tx, now).map_err(&err)?;
         tx.commit().map_err(&err)?;
     }
     if let Err(e) = write_output(out_path, &file, args.force) {
@@ -581,11 +621,48 @@ pub fn run(
     Ok(())
 }
 
-/// Checks the parent chain as far as it can be without the vendor's root
-/// key: every link after the root is signed by the key its parent names,
-/// chained and narrowing.
-fn check_parent_chain(p: &Container<'_>) -> Result<()> {
-    check_untimed(p, None).map_err(|e| not_a_chain(&e))?;
+/// Checks the parent chain: every link signed (the root link by one of
+/// `roots`), chained and narrowing; its license not revoked in the ledger
+/// and not expired at `now`.
+fn check_parent_chain(
+    p: &Container<'_>,
+    roots: &[licet_verifier::TrustedRoot],
+    ledger: &crate::ledger::Ledger,
+    now: u64,
+) -> Result<()> {
+    if roots.is_empty() {
+        return Err(usage(
+            "cannot check who signed the root of --parent: no trusted root",
+            "pass the vendor's root public key once with --trust ROOT.pub (the ledger records it for later runs)",
+        ));
+    }
+    check_untimed(p, Some(roots)).map_err(|e| not_a_chain(&e))?;
+    let leaf = p.last();
+    if let Some((at, reason)) = crate::ledger::revocation(&ledger.conn, leaf.claims.serial)
+        .map_err(ledger_err(ledger, "look up the parent"))?
+    {
+        return Err(CliError::rejected(
+            format!(
+                "the parent license {} ({}) was revoked in this ledger at {}: {}",
+                hex(leaf.claims.serial),
+                leaf.claims.sub,
+                crate::time::format_time(at),
+                safe(&reason)
+            ),
+            "nothing may be minted under a revoked license: mint under its replacement",
+        ));
+    }
+    if let Some(exp) = p.links().filter_map(|l| l.claims.exp).min()
+        && exp <= now
+    {
+        return Err(CliError::rejected(
+            format!(
+                "the parent chain expired at {}",
+                crate::time::format_time(exp)
+            ),
+            "ask your issuer for a renewed license to mint under",
+        ));
+    }
     if p.len() >= MAX_LINKS {
         return Err(CliError::rejected(
             format!("the parent chain already has {MAX_LINKS} links, the most a chain may have"),

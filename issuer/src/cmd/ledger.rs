@@ -3,7 +3,7 @@
 use crate::cli::{ImportArgs, PlansArgs, RemindArgs, RevokeArgs, UsageArgs};
 use crate::describe::JSON_VERSION;
 use crate::error::{CliError, EXIT_REJECTED, Result};
-use crate::files::{read_license, read_roots};
+use crate::files::read_license;
 use crate::ledger::{Ledger, db_error, holds, peak, record_ancestors, resolve};
 use crate::output::{hex, safe};
 use crate::time::{format_time, parse_duration, parse_time};
@@ -392,7 +392,7 @@ pub fn import(
     errout: &mut dyn Write,
 ) -> Result<u8> {
     let now = crate::time::now();
-    let roots = read_roots(&args.trust)?;
+    let (root_keys, roots) = crate::files::read_root_keys(&args.trust)?;
     let mut ledger = Ledger::open(&resolve(ledger_path)?)?;
     let mut problems = 0usize;
     let mut recorded = 0usize;
@@ -421,6 +421,7 @@ pub fn import(
             return Err(conflict.error(&format!("nothing from {shown} was imported")));
         }
         let n = record_ancestors(&tx, &grants, c.len(), now).map_err(&err)?;
+        crate::ledger::add_roots(&tx, &root_keys, "ledger import --trust", now).map_err(&err)?;
         recorded += n;
         // Over-allocation under each parent of the chain.
         for i in 1..c.len() {
