@@ -21,6 +21,37 @@ pub fn read_license(path: &Path) -> Result<Vec<u8>> {
     decode_license_bytes(&raw, &crate::output::safe(&path.display().to_string()))
 }
 
+/// Reads the license given to `--parent`: a file that is not a license (a
+/// key, a damaged download) is a usage error (exit 2), named for what it
+/// is; whether its chain checks is for the caller.
+pub fn read_parent(path: &Path) -> Result<Vec<u8>> {
+    let shown = crate::output::safe(&path.display().to_string());
+    let bytes = read_license(path).map_err(|e| {
+        let head = std::fs::read(path)
+            .map(|b| b.get(..64).unwrap_or(&b).to_vec())
+            .unwrap_or_default();
+        let head = String::from_utf8_lossy(&head);
+        let message = if head.contains("-----BEGIN PUBLIC KEY-----") {
+            format!("--parent {shown} is a public key, not a license")
+        } else if head.contains("PRIVATE KEY-----") {
+            format!("--parent {shown} is a secret key, not a license")
+        } else {
+            format!("--parent {shown}: {}", e.message)
+        };
+        CliError::usage(
+            message,
+            "--parent takes the license file your issuer minted for you (e.g. dist.lic); your key goes to --key",
+        )
+    })?;
+    licet_common::Container::decode(&bytes).map_err(|e| {
+        CliError::usage(
+            format!("--parent {shown}: not a valid licet license: {e}"),
+            "--parent takes the license file your issuer minted for you (e.g. dist.lic); `licet inspect` shows what is wrong with this one",
+        )
+    })?;
+    Ok(bytes)
+}
+
 /// The binary license in the contents of a license file (text armor or
 /// binary); `shown` names the file in errors.
 pub fn decode_license_bytes(raw: &[u8], shown: &str) -> Result<Vec<u8>> {

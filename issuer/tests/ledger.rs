@@ -1379,3 +1379,38 @@ fn issue_refuses_under_a_revoked_or_expired_parent() {
     );
     assert!(!d.join("c1.lic").exists());
 }
+
+/// Issue 12, exit codes: `--parent dist.pub` (a key where a license
+/// belongs) exited 1, which docs/CLI.md keeps for refusals. A file that is
+/// not a license is a usage error (2), named for what it is.
+#[test]
+fn a_key_given_as_parent_is_a_usage_error() {
+    let t = setup();
+    let d = t.path();
+    std::fs::write(d.join("junk.lic"), b"not a license at all").unwrap();
+    for (file, says) in [
+        ("dealer.pub", "is a public key, not a license"),
+        ("dealer.key", "is a secret key, not a license"),
+        ("junk.lic", "--parent junk.lic:"),
+    ] {
+        let (code, _, err) = run(
+            d,
+            &[
+                "issue",
+                "--key",
+                "dealer.key",
+                "--parent",
+                file,
+                "--subject",
+                "acme/d/c1",
+                "--out",
+                "c1.lic",
+            ],
+        );
+        assert_eq!(code, 2, "{file}: {err}");
+        assert!(
+            err.contains(says) && err.contains("hint: --parent takes the license file"),
+            "{err}"
+        );
+    }
+}

@@ -18,7 +18,7 @@ use super::issue::{
 };
 use crate::cli::IssueArgs;
 use crate::error::{CliError, Result, io_error};
-use crate::files::read_license;
+use crate::files::read_parent;
 use crate::ledger::{Ledger, NewHold, check_allocation, db_error, insert, record_of};
 use crate::output::safe;
 use crate::plans::Plan;
@@ -309,7 +309,7 @@ pub fn run(
     apply_flags(&mut base, args, now)?;
     let rows = read_rows(csv_path, &base, now, out_dir)?;
 
-    let parent_bytes = read_license(parent_path)?;
+    let parent_bytes = read_parent(parent_path)?;
     let mut ledger = Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
     let minter = Minter::new(args, Some(&parent_bytes), &ledger, now)?;
     let parent: &Container<'_> = minter

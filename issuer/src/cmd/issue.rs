@@ -6,7 +6,7 @@
 
 use crate::cli::{IssueArgs, TierArg};
 use crate::error::{CliError, Result};
-use crate::files::{passphrase, read_license, write_output};
+use crate::files::{passphrase, read_parent, write_output};
 use crate::output::{hex, safe};
 use crate::time::{parse_duration, parse_time};
 use ed25519_dalek::Signer;
@@ -546,7 +546,7 @@ pub fn run(
             &std::io::Error::from(std::io::ErrorKind::AlreadyExists),
         ));
     }
-    let parent_bytes = args.parent.as_deref().map(read_license).transpose()?;
+    let parent_bytes = args.parent.as_deref().map(read_parent).transpose()?;
     let mut ledger = crate::ledger::Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
     let minter = Minter::new(args, parent_bytes.as_deref(), &ledger, now)?;
     let claims = build_claims(&request, minter.parent_leaf().as_ref(), now)?;
