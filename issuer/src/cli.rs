@@ -277,9 +277,12 @@ pub struct RemindArgs {
     /// Show what would be reminded without recording it.
     #[arg(long)]
     pub dry_run: bool,
-    /// Time to use as now (for scheduling and tests).
-    #[arg(long, value_name = "TIME")]
+    /// Preview what would be reminded at this time; records nothing.
+    #[arg(long, value_name = "TIME", conflicts_with = "now")]
     pub at: Option<String>,
+    /// The time to run at and record (tests; a real run uses the clock).
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<String>,
     /// Machine-readable output.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,

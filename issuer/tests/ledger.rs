@@ -820,7 +820,7 @@ fn reminders_follow_their_recurrence_over_90_days() {
                     "--every",
                     every,
                     "--json",
-                    "--at",
+                    "--now",
                     &format!("@{at}"),
                 ])
                 .output()
@@ -1413,4 +1413,77 @@ fn a_key_given_as_parent_is_a_usage_error() {
             "{err}"
         );
     }
+}
+
+/// Issue 12, "a preview spends reminders": `licet remind --at +45d` (no
+/// --dry-run) recorded the reminders at the fake time, so the real one was
+/// never due. --at previews; only a run at the real time records.
+#[test]
+fn a_preview_spends_no_reminder() {
+    let t = setup();
+    let d = t.path();
+    let (code, _, err) = child(
+        d,
+        "acme/d/a",
+        1,
+        &[
+            "--contact",
+            "a@example.com",
+            "--not-before",
+            "2027-01-01",
+            "--expires",
+            "2027-03-01",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let json = |args: &[&str]| -> serde_json::Value { serde_json::from_str(&ok(d, args)).unwrap() };
+    let preview = json(&["remind", "--within", "30d", "--json", "--at", "2027-02-15"]);
+    assert_eq!(preview["recorded"], false);
+    assert_eq!(preview["reminders"][0]["group"], "acme/d/a");
+    let reminders: i64 = db(d)
+        .query_row("SELECT count(*) FROM reminders", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(reminders, 0, "a preview records nothing");
+    // The real run (here: at a given time) still finds it due, and records it.
+    let real = json(&["remind", "--within", "30d", "--json", "--now", "2027-02-10"]);
+    assert_eq!(real["recorded"], true);
+    assert_eq!(real["reminders"][0]["group"], "acme/d/a");
+    let again = json(&["remind", "--within", "30d", "--json", "--now", "2027-02-11"]);
+    assert_eq!(again["reminders"].as_array().unwrap().len(), 0);
+}
+
+/// An add-on minted without a contact reminds whoever holds its group's base
+/// license (else its parent's contact), instead of nobody.
+#[test]
+fn an_addon_without_a_contact_reminds_its_groups_contact() {
+    let t = setup();
+    let d = t.path();
+    let (code, _, err) = child(d, "acme/d/b", 1, &["--contact", "admin@b.example"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = child(
+        d,
+        "acme/d/b",
+        1,
+        &["--addon", "--expires", "2027-02-20", "--out", "addon.lic"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        d,
+        &[
+            "remind",
+            "--within",
+            "30d",
+            "--json",
+            "--dry-run",
+            "--at",
+            "2027-02-01",
+        ],
+    ))
+    .unwrap();
+    let r = &v["reminders"][0];
+    assert_eq!(
+        (r["kind"].as_str(), r["contact"].as_str()),
+        (Some("add-on"), Some("admin@b.example")),
+        "{v}"
+    );
 }

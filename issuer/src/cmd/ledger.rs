@@ -211,7 +211,9 @@ struct Due {
 }
 
 pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
-    let now = now_or(args.at.as_deref())?;
+    // --at previews another time: what is recorded is only ever a real run.
+    let now = now_or(args.at.as_deref().or(args.now.as_deref()))?;
+    let record = !args.dry_run && args.at.is_none();
     let within = parse_duration(&args.within).ok_or_else(|| {
         CliError::usage(
             format!("--within {}: not a duration", safe(&args.within)),
@@ -226,7 +228,15 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
     let due: Vec<Due> = {
         let mut stmt = tx
             .prepare(
-                "SELECT l.serial, l.subject, l.contact, l.tier, l.kind, l.exp FROM licenses l
+                // An add-on without a contact reaches whoever holds a base
+                // license of its group, else its parent's contact.
+                "SELECT l.serial, l.subject,
+                        COALESCE(l.contact,
+                                 (SELECT b.contact FROM licenses b WHERE l.kind = 'add-on' AND b.subject = l.subject
+                                    AND b.kind = 'license' AND b.contact IS NOT NULL AND b.revoked_at IS NULL
+                                  ORDER BY b.minted_at DESC LIMIT 1),
+                                 (SELECT p.contact FROM licenses p WHERE l.kind = 'add-on' AND p.serial = l.parent)),
+                        l.tier, l.kind, l.exp FROM licenses l
                  WHERE l.exp IS NOT NULL AND l.revoked_at IS NULL AND l.exp > ?1 AND l.exp <= ?2
                    AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.serial = l.serial AND (?3 IS NULL OR r.sent_at > ?1 - ?3))
                  ORDER BY l.exp, l.subject",
@@ -249,7 +259,7 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
         .collect::<rusqlite::Result<_>>()
         .map_err(&err)?
     };
-    if !args.dry_run {
+    if record {
         let mut ins = tx
             .prepare_cached("INSERT OR IGNORE INTO reminders (serial, sent_at) VALUES (?1, ?2)")
             .map_err(&err)?;
@@ -269,7 +279,7 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
         writeln!(
             out,
             "{}",
-            json!({"version": JSON_VERSION, "at": now, "recorded": !args.dry_run, "reminders": items})
+            json!({"version": JSON_VERSION, "at": now, "recorded": record, "reminders": items})
         )?;
     } else if args.csv {
         let mut w = csv::Writer::from_writer(Vec::new());
