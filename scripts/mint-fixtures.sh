@@ -31,6 +31,7 @@ licet=${LICET_BIN:-$root_dir/target/debug/licet}
 rm -rf "$out"
 mkdir -p "$out/keys"
 export LICET_LEDGER="$out/ledger.sqlite"
+"$licet" ledger init >/dev/null
 k="$out/keys"
 for who in vendor dist dealer complex building; do
   "$licet" key generate --unencrypted --out "$k/$who" >/dev/null 2>&1

@@ -56,6 +56,10 @@ fn setup(dir: &Path) {
         return;
     }
     let scratch = dir.join("setup.sqlite");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", scratch.display()));
+    }
+    licet(dir, &scratch, &["ledger", "init"]);
     for who in ["vendor", "dealer"] {
         licet(
             dir,
@@ -114,6 +118,7 @@ fn issuing(c: &mut Criterion) {
                 for ext in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{ext}", ledger.display()));
                 }
+                licet(&dir, &ledger, &["ledger", "init", "--trust", "vendor.pub"]);
                 total += licet(
                     &dir,
                     &ledger,
@@ -155,6 +160,7 @@ fn big_ledger(dir: &Path) -> PathBuf {
         let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
     }
     // Let licet create the schema and record the real chain.
+    licet(dir, &tmp, &["ledger", "init", "--trust", "vendor.pub"]);
     licet(
         dir,
         &tmp,

@@ -302,8 +302,17 @@ pub struct RevokeArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
+    /// Create a new ledger (mode 0600); every other command needs one to exist.
+    Init(InitArgs),
     /// Record licenses minted elsewhere (e.g. by your dealers with their own keys), after verifying them.
     Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The vendor's root public key: parent chains are checked against it (repeatable).
+    #[arg(long, value_name = "ROOT.pub")]
+    pub trust: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

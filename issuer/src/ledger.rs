@@ -153,34 +153,64 @@ pub fn db_error(path: &Path, action: &str, e: &rusqlite::Error) -> CliError {
 }
 
 impl Ledger {
-    /// Opens (creating when missing) the ledger at `path` for writing.
-    pub fn open(path: &Path) -> Result<Self> {
+    /// Creates a new ledger at `path` (`licet ledger init`), readable by its
+    /// owner only: it holds every contact and allocation. An existing file
+    /// is refused.
+    pub fn create(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| crate::error::io_error(dir, "create the ledger folder", &e))?;
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
-        .map_err(|e| db_error(path, "open", &e))?;
+        let mut file = std::fs::OpenOptions::new();
+        file.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            file.mode(0o600);
+        }
+        file.open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                CliError::usage(
+                    format!("{} exists already", shown(path)),
+                    "a ledger is created once; use it as it is, or pick another path",
+                )
+            } else {
+                crate::error::io_error(path, "create the ledger", &e)
+            }
+        })?;
+        // Nothing half-made is left behind (a full disk, say).
+        Self::open_file(path).inspect_err(|_| {
+            let _ = std::fs::remove_file(path);
+        })
+    }
+
+    /// Opens the existing ledger at `path` for reading and writing. A
+    /// missing file is an error: a ledger is only ever made by
+    /// [`Self::create`], so a mistyped path cannot start an empty one.
+    pub fn open(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            return Err(CliError::usage(
+                format!("no ledger at {}", shown(path)),
+                "create it once with `licet ledger init` (check --ledger or LICET_LEDGER for a typo first)",
+            ));
+        }
+        Self::open_file(path)
+    }
+
+    /// [`Self::open`]: kept for the commands that only read.
+    pub fn open_existing(path: &Path) -> Result<Self> {
+        Self::open(path)
+    }
+
+    fn open_file(path: &Path) -> Result<Self> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(|e| db_error(path, "open", &e))?;
         let mut l = Self {
             conn,
             path: path.to_owned(),
         };
         l.setup()?;
         Ok(l)
-    }
-
-    /// Opens an existing ledger; missing is an error.
-    pub fn open_existing(path: &Path) -> Result<Self> {
-        if !path.exists() {
-            return Err(CliError::usage(
-                format!("no ledger at {}", shown(path)),
-                "pass --ledger PATH (or LICET_LEDGER); `licet issue` creates the ledger on first use",
-            ));
-        }
-        Self::open(path)
     }
 
     fn setup(&mut self) -> Result<()> {

@@ -28,6 +28,9 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         Command::Usage(a) => cmd::ledger::usage(a, cli.ledger.as_deref(), out),
         Command::Remind(a) => cmd::ledger::remind(a, cli.ledger.as_deref(), out),
         Command::Revoke(a) => cmd::ledger::revoke(a, cli.ledger.as_deref(), out),
+        Command::Ledger(cli::LedgerCommand::Init(a)) => {
+            cmd::ledger::init(a, cli.ledger.as_deref(), out)
+        }
         Command::Ledger(cli::LedgerCommand::Import(a)) => {
             cmd::ledger::import(a, cli.ledger.as_deref(), out, err)
         }

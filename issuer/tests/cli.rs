@@ -16,6 +16,7 @@ const BUILDING: &str = "acme/dist-7/dealer-3/complex-12/bldg-2";
 fn hierarchy() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
+    run_ok(d, &["ledger", "init"]);
     for who in ["vendor", "dist", "dealer", "complex"] {
         run_ok(d, &["key", "generate", "--out", who, "--unencrypted"]);
     }
@@ -601,6 +602,7 @@ fn outputs_are_never_overwritten_without_force() {
 fn encrypted_keys_and_passphrases() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
+    run_ok(d, &["ledger", "init"]);
     std::fs::write(d.join("pass.txt"), "correct horse\n").unwrap();
     std::fs::write(d.join("wrong.txt"), "battery staple\n").unwrap();
     // No passphrase source and no terminal: refused, with what to do.
@@ -792,6 +794,7 @@ fn openssl_interop_key_files() {
     };
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
+    run_ok(d, &["ledger", "init"]);
     std::fs::write(d.join("pass.txt"), "s3cret\n").unwrap();
     run_ok(
         d,
@@ -977,6 +980,7 @@ fn inspect_lists_every_problem() {
 fn verify_several_licenses_with_fallback_and_floor() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
+    run_ok(d, &["ledger", "init"]);
     for who in ["vendor", "complex"] {
         run_ok(d, &["key", "generate", "--out", who, "--unencrypted"]);
     }

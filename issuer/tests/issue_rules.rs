@@ -17,6 +17,14 @@ fn parent() -> &'static tempfile::TempDir {
     DIR.get_or_init(|| {
         let t = tempfile::tempdir().unwrap();
         let d = t.path();
+        assert!(
+            licet(d)
+                .args(["ledger", "init"])
+                .output()
+                .unwrap()
+                .status
+                .success()
+        );
         for who in ["vendor", "dealer"] {
             assert!(
                 licet(d)
@@ -129,7 +137,10 @@ proptest! {
         if let Some(f) = r.role { args.extend(["--role".into(), format!("concierge={}", FEATURES[f])]); }
         if let Some(y) = r.expires_year { args.extend(["--expires".into(), format!("{y}-01-01")]); }
         // A ledger per case: the allocation of earlier cases must not count here.
-        let out = licet(d).env("LICET_LEDGER", d.join(format!("ledger-{n}.sqlite"))).args(&args).output().unwrap();
+        let ledger = d.join(format!("ledger-{n}.sqlite"));
+        let _ = std::fs::remove_file(&ledger);
+        prop_assert!(licet(d).env("LICET_LEDGER", &ledger).args(["ledger", "init"]).output().unwrap().status.success());
+        let out = licet(d).env("LICET_LEDGER", &ledger).args(&args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         if allowed(&r) {
             prop_assert!(out.status.success(), "refused an allowed request {:?}: {}", r, stderr);

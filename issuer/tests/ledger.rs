@@ -13,6 +13,7 @@ use std::process::Stdio;
 fn setup() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
+    ok(d, &["ledger", "init"]);
     for who in ["vendor", "dealer"] {
         ok(d, &["key", "generate", "--out", who, "--unencrypted"]);
     }
@@ -709,25 +710,29 @@ fn full_disk_and_read_only_ledger_lose_nothing() {
     let _ = std::fs::write(small.0.join("filler"), vec![0u8; 16 * 1024]);
     let out = licet(d)
         .env("LICET_LEDGER", small.0.join("ledger.sqlite"))
-        .args([
-            "issue",
-            "--key",
-            "vendor.key",
-            "--subject",
-            "acme/z",
-            "--out",
-            "z.lic",
-        ])
+        .args(["ledger", "init"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("ledger") && err.contains("hint:"), "{err}");
-    assert!(!d.join("z.lic").exists());
+    assert!(
+        !small.0.join("ledger.sqlite").exists(),
+        "no half-made ledger is left"
+    );
 
     // A read-only ledger: refused with what to do, the license not written.
     let Some(ro) = Tmpfs::new("4m") else { return };
     let ledger = ro.0.join("ledger.sqlite");
+    assert!(
+        licet(d)
+            .env("LICET_LEDGER", &ledger)
+            .args(["ledger", "init"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
     let out = licet(d)
         .env("LICET_LEDGER", &ledger)
         .args([
@@ -912,6 +917,12 @@ fn import_records_delegated_minting_and_reports_over_allocation() {
     let d = t.path();
     // The dealer mints on two machines (two ledgers) 6 + 6 SIP numbers of its 10.
     for (name, ledger) in [("c1", "m1.sqlite"), ("c2", "m2.sqlite")] {
+        let init = licet(d)
+            .env("LICET_LEDGER", d.join(ledger))
+            .args(["ledger", "init"])
+            .output()
+            .unwrap();
+        assert!(init.status.success());
         let out = licet(d)
             .env("LICET_LEDGER", d.join(ledger))
             .args([
@@ -1128,6 +1139,7 @@ fn import_refuses_a_serial_recorded_with_other_content() {
     use licet_tests::{ChainBuilder, key, public};
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
+    ok(d, &["ledger", "init"]);
     let pem = licet_keys::public_key_pem(
         &ed25519_dalek::VerifyingKey::from_bytes(&public(&key(1))).unwrap(),
     );
@@ -1309,6 +1321,12 @@ fn issue_needs_a_trusted_root_and_the_ledger_keeps_it() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    let init = licet(d)
+        .env("LICET_LEDGER", d.join("dealer-ledger.sqlite"))
+        .args(["ledger", "init"])
+        .output()
+        .unwrap();
+    assert!(init.status.success());
     let (code, err) = other(&[]);
     assert_eq!(code, 2, "{err}");
     assert!(
@@ -1486,4 +1504,93 @@ fn an_addon_without_a_contact_reminds_its_groups_contact() {
         (Some("add-on"), Some("admin@b.example")),
         "{v}"
     );
+}
+
+/// Issue 12, "one typo loses a ledger": a mistyped --ledger path silently
+/// started an empty ledger, and the allocation check ran against nothing.
+/// Only `licet ledger init` creates one.
+#[test]
+fn a_mistyped_ledger_path_starts_no_ledger() {
+    let t = setup();
+    let d = t.path();
+    let typo = d.join("ledgr.sqlite");
+    for args in [
+        &[
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            "acme/d/c1",
+            "--quota",
+            "sip_numbers=1",
+            "--out",
+            "c1.lic",
+        ][..],
+        &["usage", "acme/d"],
+        &["remind", "--within", "30d"],
+        &["revoke", "00112233445566ff", "--reason", "x"],
+        &["ledger", "import", "dealer.lic", "--trust", "vendor.pub"],
+    ] {
+        let mut all = vec!["--ledger", typo.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(d, &all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains("no ledger at") && err.contains("licet ledger init"),
+            "{args:?}: {err}"
+        );
+        assert!(!typo.exists(), "{args:?} created {}", typo.display());
+    }
+    assert!(!d.join("c1.lic").exists());
+}
+
+/// `licet ledger init` creates a ledger once, readable by its owner only
+/// (it holds every contact and allocation), and records the roots given to
+/// --trust: a distributor's first `issue` needs no --trust then.
+#[test]
+fn ledger_init_makes_an_owner_only_ledger_once() {
+    let t = setup();
+    let d = t.path();
+    let path = d.join("dist.sqlite");
+    let init = |extra: &[&str]| {
+        let mut args = vec!["--ledger", path.to_str().unwrap(), "ledger", "init"];
+        args.extend_from_slice(extra);
+        run(d, &args)
+    };
+    let (code, out, err) = init(&["--trust", "vendor.pub"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("created ledger") && out.contains("1 trusted root"),
+        "{out}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let (code, _, err) = init(&[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("exists already"), "{err}");
+    let (code, _, err) = run(
+        d,
+        &[
+            "--ledger",
+            path.to_str().unwrap(),
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            "acme/d/c1",
+            "--quota",
+            "sip_numbers=1",
+            "--out",
+            "c1.lic",
+        ],
+    );
+    assert_eq!(code, 0, "the root given to init checks the parent: {err}");
 }

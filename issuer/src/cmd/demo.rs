@@ -115,6 +115,11 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         Ok(())
     };
 
+    step(
+        "the ledger: every license minted is recorded here (created once)",
+        "ledger init",
+        0,
+    )?;
     for who in ["vendor", "dist", "dealer", "complex"] {
         step(
             &format!("a key pair for the {who}"),

@@ -1,6 +1,6 @@
 //! `licet usage`, `licet remind`, `licet revoke`, `licet ledger import`, `licet plans`.
 
-use crate::cli::{ImportArgs, PlansArgs, RemindArgs, RevokeArgs, UsageArgs};
+use crate::cli::{ImportArgs, InitArgs, PlansArgs, RemindArgs, RevokeArgs, UsageArgs};
 use crate::describe::JSON_VERSION;
 use crate::error::{CliError, EXIT_REJECTED, Result};
 use crate::files::read_license;
@@ -391,6 +391,23 @@ pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write
         out,
         "revoked {}: it no longer counts against its parent's allocation",
         hex(&serial)
+    )?;
+    Ok(0)
+}
+
+pub fn init(args: &InitArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
+    let path = resolve(ledger_path)?;
+    let (keys, _) = crate::files::read_root_keys(&args.trust)?;
+    let mut ledger = Ledger::create(&path)?;
+    let err = |e: rusqlite::Error| db_error(&path, "record the trusted roots", &e);
+    let tx = ledger.write()?;
+    crate::ledger::add_roots(&tx, &keys, "ledger init --trust", crate::time::now()).map_err(err)?;
+    tx.commit().map_err(err)?;
+    writeln!(
+        out,
+        "created ledger {} ({} trusted root(s))",
+        safe(&path.display().to_string()),
+        keys.len()
     )?;
     Ok(0)
 }
