@@ -135,6 +135,44 @@ pub fn passphrase(file: Option<&Path>, prompt: &str) -> Result<Option<Zeroizing<
     Ok(None)
 }
 
+/// The passphrase for a new secret key, from the same sources as
+/// [`passphrase`]; on a terminal it is asked twice and must match, and an
+/// empty one is refused (`--unencrypted` writes a key without one).
+pub fn new_passphrase(file: Option<&Path>) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    use std::io::IsTerminal;
+    if file.is_some()
+        || std::env::var_os("LICET_PASSPHRASE").is_some_and(|v| !v.is_empty())
+        || !std::io::stdin().is_terminal()
+    {
+        return passphrase(file, "");
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map(|p| Zeroizing::new(p.into_bytes()))
+            .map_err(|e| {
+                CliError::usage(
+                    format!("cannot read the passphrase: {e}"),
+                    "use --passphrase-file FILE or LICET_PASSPHRASE",
+                )
+            })
+    };
+    let first = ask("Passphrase for the new key: ")?;
+    if first.is_empty() {
+        return Err(CliError::usage(
+            "an empty passphrase does not protect the key; nothing was written",
+            "type a passphrase, or pass --unencrypted to write the key without one",
+        ));
+    }
+    let again = ask("The same passphrase again: ")?;
+    if *first != *again {
+        return Err(CliError::usage(
+            "the two passphrases differ; nothing was written",
+            "run the command again and type the same passphrase twice",
+        ));
+    }
+    Ok(Some(first))
+}
+
 /// Writes `bytes` to `path` whole or not at all.
 pub fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     licet_keys::fs::write_atomic(path, bytes, 0o644, force).map_err(|e| match e {

@@ -1385,3 +1385,64 @@ fn builtin_basic_runs_without_any_license() {
         "{err}"
     );
 }
+
+/// Issue 12, "one typo loses a key": on a terminal `key generate` asked for
+/// the passphrase once and accepted an empty one. It asks twice now, and an
+/// empty passphrase is refused. The terminal is a pty from util-linux's
+/// `script`.
+#[test]
+fn new_key_passphrases_are_confirmed_and_never_empty() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "script (util-linux) is required under CI"
+        );
+        eprintln!("NOTICE: script not found; skipping");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let bin = assert_cmd::cargo::cargo_bin("licet");
+    let on_terminal = |stem: &str, lines: &[&str]| -> (i32, String) {
+        let cmd = format!("{} key generate --out {stem}", bin.display());
+        let mut child = std::process::Command::new("script")
+            .current_dir(d)
+            .env_remove("LICET_PASSPHRASE")
+            .args(["-qec", &cmd, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        for l in lines {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            writeln!(stdin, "{l}").unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = on_terminal("mistyped", &["correct horse", "correct hose"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("the two passphrases differ"), "{out}");
+    assert!(!d.join("mistyped.key").exists() && !d.join("mistyped.pub").exists());
+    let (code, out) = on_terminal("empty", &[""]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("an empty passphrase does not protect the key")
+            && out.contains("--unencrypted"),
+        "{out}"
+    );
+    assert!(!d.join("empty.key").exists());
+    let (code, out) = on_terminal("good", &["correct horse", "correct horse"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(encrypted)"), "{out}");
+}

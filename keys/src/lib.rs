@@ -2,7 +2,8 @@
 //!
 //! * Secret keys: PKCS#8 PEM (RFC 5958, RFC 8410 for Ed25519), encrypted with
 //!   a passphrase by default: PBES2 (RFC 8018) with scrypt (N = 2^14, r = 8,
-//!   p = 1) and AES-256-CBC, which OpenSSL 3 reads (`openssl pkey`).
+//!   p = 16: [`SCRYPT_LOG_N`]) and AES-256-CBC, which OpenSSL 3 reads
+//!   (`openssl pkey`).
 //!   Encrypted keys made by OpenSSL (PBKDF2 or scrypt) are read too; their
 //!   KDF parameters are capped before any work ([`MAX_SCRYPT_LOG_N`],
 //!   [`MAX_PBKDF2_ITERATIONS`]) so a hostile file cannot make us spin.
@@ -182,10 +183,45 @@ pub fn secret_key_pem(
         public_key: None,
     };
     match passphrase {
-        Some(p) => pair.to_pkcs8_encrypted_pem(p, LineEnding::LF),
-        None => pair.to_pkcs8_pem(LineEnding::LF),
+        Some(p) => encrypted_pem(&pair, p),
+        None => pair
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|_| KeyError::Random),
     }
-    .map_err(|_| KeyError::Random)
+}
+
+/// The scrypt cost of a new encrypted key: N = 2^14 and r = 8 (16 MiB, which
+/// OpenSSL 3 accepts: it refuses more than 32 MiB by default), p = 16, so a
+/// guess costs about as much as rage's (around half a second on a laptop)
+/// while `openssl pkey` still reads the file.
+pub const SCRYPT_LOG_N: u8 = 14;
+/// See [`SCRYPT_LOG_N`].
+pub const SCRYPT_R: u32 = 8;
+/// See [`SCRYPT_LOG_N`].
+pub const SCRYPT_P: u32 = 16;
+
+/// `pair` as encrypted PKCS#8 PEM (PBES2: scrypt at [`SCRYPT_LOG_N`],
+/// AES-256-CBC, random salt and IV).
+fn encrypted_pem(
+    pair: &ed25519::pkcs8::KeypairBytes,
+    passphrase: &[u8],
+) -> Result<Zeroizing<String>, KeyError> {
+    use pkcs8::EncodePrivateKey;
+    use pkcs8::pkcs5::pbes2;
+    let der = pair.to_pkcs8_der().map_err(|_| KeyError::Random)?;
+    let info = pkcs8::PrivateKeyInfoRef::try_from(der.as_bytes()).map_err(|_| KeyError::Random)?;
+    let mut salt = [0u8; 16];
+    let mut iv = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|_| KeyError::Random)?;
+    getrandom::fill(&mut iv).map_err(|_| KeyError::Random)?;
+    let cost = pkcs8::pkcs5::scrypt::Params::new(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)
+        .map_err(|_| KeyError::Random)?;
+    let params = pbes2::Parameters::generate_scrypt_aes256cbc(cost, &salt, iv)
+        .map_err(|_| KeyError::Random)?;
+    info.encrypt_with_params(params, passphrase)
+        .map_err(|_| KeyError::Random)?
+        .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
+        .map_err(|_| KeyError::Random)
 }
 
 /// The PEM text of a public key.

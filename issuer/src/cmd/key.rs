@@ -2,7 +2,7 @@
 
 use crate::cli::{ExportFormatArg, KeyExportArgs, KeyGenerateArgs};
 use crate::error::{CliError, Result};
-use crate::files::passphrase;
+use crate::files::new_passphrase;
 use crate::output::{hex, safe};
 use std::io::Write;
 
@@ -18,10 +18,7 @@ pub fn generate(args: &KeyGenerateArgs, out: &mut dyn Write, err: &mut dyn Write
     let pass = if args.unencrypted {
         None
     } else {
-        let p = passphrase(
-            args.passphrase.passphrase_file.as_deref(),
-            "Passphrase for the new key: ",
-        )?;
+        let p = new_passphrase(args.passphrase.passphrase_file.as_deref())?;
         let Some(p) = p else {
             return Err(CliError::usage(
                 "no passphrase for the new key",
