@@ -298,6 +298,12 @@ pub struct RevokeArgs {
     /// Why (recorded).
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
+    /// Revoke every license under it too (its children, theirs, ...).
+    #[arg(long, conflicts_with = "undo")]
+    pub cascade: bool,
+    /// Take a revocation back (the reason is recorded); refused when the license no longer fits its parent's allocation.
+    #[arg(long)]
+    pub undo: bool,
 }
 
 #[derive(Debug, Subcommand)]

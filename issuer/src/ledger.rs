@@ -31,7 +31,61 @@ CREATE TABLE IF NOT EXISTS roots (
     origin     TEXT NOT NULL,
     added_at   INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS revocations (
+    serial BLOB NOT NULL REFERENCES licenses(serial),
+    at     INTEGER NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('revoke', 'undo')),
+    reason TEXT NOT NULL
+) STRICT;
 ";
+
+/// An unrevoked license under another: its serial, subject and end.
+#[derive(Debug)]
+pub struct Descendant {
+    pub serial: Vec<u8>,
+    pub subject: String,
+    pub exp: Option<u64>,
+    /// Links below the license asked about (1: a child).
+    pub depth: usize,
+}
+
+/// Every unrevoked license under `serial`, children first.
+pub fn descendants(tx: &Connection, serial: &[u8]) -> rusqlite::Result<Vec<Descendant>> {
+    let mut stmt = tx.prepare_cached(
+        "WITH RECURSIVE under(serial, subject, exp, depth) AS (
+             SELECT serial, subject, exp, 1 FROM licenses WHERE parent = ?1 AND revoked_at IS NULL
+             UNION ALL
+             SELECT l.serial, l.subject, l.exp, u.depth + 1 FROM licenses l JOIN under u ON l.parent = u.serial
+             WHERE l.revoked_at IS NULL AND u.depth < 16)
+         SELECT serial, subject, exp, depth FROM under ORDER BY depth, subject, serial",
+    )?;
+    let rows = stmt.query_map([serial], |r| {
+        Ok(Descendant {
+            serial: r.get(0)?,
+            subject: r.get(1)?,
+            exp: r
+                .get::<_, Option<i64>>(2)?
+                .map(|e| u64::try_from(e).unwrap_or(0)),
+            depth: usize::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+        })
+    })?;
+    rows.collect()
+}
+
+/// Records a revocation or its undo in the license's history.
+pub fn record_revocation(
+    tx: &Connection,
+    serial: &[u8],
+    action: &str,
+    reason: &str,
+    now: u64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO revocations (serial, at, action, reason) VALUES (?1, ?2, ?3, ?4)",
+        params![serial, i64_of(now), action, reason],
+    )?;
+    Ok(())
+}
 
 const SCHEMA_V1: &str = "
 CREATE TABLE licenses (

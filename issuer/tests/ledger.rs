@@ -1594,3 +1594,125 @@ fn ledger_init_makes_an_owner_only_ledger_once() {
     );
     assert_eq!(code, 0, "the root given to init checks the parent: {err}");
 }
+
+fn serial_of(d: &Path, subject: &str) -> String {
+    db(d)
+        .query_row(
+            "SELECT lower(hex(serial)) FROM licenses WHERE subject = ?1 ORDER BY minted_at DESC LIMIT 1",
+            [subject],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn revoked(d: &Path, subject: &str) -> bool {
+    db(d)
+        .query_row(
+            "SELECT revoked_at IS NOT NULL FROM licenses WHERE subject = ?1",
+            [subject],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// Issue 12, "revocation strands children silently": revoking a dealer
+/// with children said nothing about them. `revoke` lists what stays under
+/// it and what panels keep; `--cascade` revokes the whole subtree.
+#[test]
+fn revoke_says_what_it_strands_and_cascades() {
+    for cascade in [false, true] {
+        let t = setup();
+        let d = t.path();
+        assert_eq!(child(d, "acme/d/c1", 2, &[]).0, 0);
+        assert_eq!(child(d, "acme/d/c2", 2, &[]).0, 0);
+        let dealer = serial_of(d, "acme/d");
+        let mut args = vec!["revoke", &dealer, "--reason", "dealer closed"];
+        if cascade {
+            args.push("--cascade");
+        }
+        let out = ok(d, &args);
+        assert!(
+            out.contains("on panels:") && out.contains("until revocation reaches it"),
+            "{out}"
+        );
+        assert!(
+            out.contains("acme/d/c1") && out.contains("acme/d/c2"),
+            "{out}"
+        );
+        if cascade {
+            assert!(out.contains("revoked with it: 2 license(s)"), "{out}");
+        } else {
+            assert!(
+                out.contains("stay recorded and unrevoked (revoke them too with --cascade)"),
+                "{out}"
+            );
+        }
+        assert!(revoked(d, "acme/d"));
+        assert_eq!(revoked(d, "acme/d/c1"), cascade);
+        assert_eq!(revoked(d, "acme/d/c2"), cascade);
+    }
+}
+
+/// A revocation can be taken back, with a reason, when the license still
+/// fits its parent's allocation; both steps are kept in its history.
+#[test]
+fn a_revocation_can_be_undone_when_it_still_fits() {
+    let t = setup();
+    let d = t.path();
+    assert_eq!(child(d, "acme/d/c1", 6, &[]).0, 0);
+    let c1 = serial_of(d, "acme/d/c1");
+    ok(d, &["revoke", &c1, "--reason", "wrong building"]);
+    assert_eq!(child(d, "acme/d/c2", 6, &[]).0, 0);
+    let (code, _, err) = run(
+        d,
+        &[
+            "revoke",
+            &c1,
+            "--undo",
+            "--reason",
+            "right building after all",
+        ],
+    );
+    assert_eq!(code, 1, "the 6 went to c2 meanwhile: {err}");
+    assert!(err.contains("cannot undo: quota sip_numbers"), "{err}");
+    assert!(revoked(d, "acme/d/c1"));
+    ok(
+        d,
+        &[
+            "revoke",
+            &serial_of(d, "acme/d/c2"),
+            "--reason",
+            "made by mistake",
+        ],
+    );
+    let out = ok(
+        d,
+        &[
+            "revoke",
+            &c1,
+            "--undo",
+            "--reason",
+            "right building after all",
+        ],
+    );
+    assert!(out.contains("undone"), "{out}");
+    assert!(!revoked(d, "acme/d/c1"));
+    assert_eq!(sip_allocated(d), Some(6));
+    let history: Vec<(String, String)> = db(d)
+        .prepare("SELECT action, reason FROM revocations WHERE lower(hex(serial)) = ?1 ORDER BY at, rowid")
+        .unwrap()
+        .query_map([&c1], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        history,
+        [
+            ("revoke".to_owned(), "wrong building".to_owned()),
+            ("undo".to_owned(), "right building after all".to_owned())
+        ]
+    );
+    let (code, _, err) = run(d, &["revoke", &c1, "--undo", "--reason", "again"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not revoked"), "{err}");
+}

@@ -8,7 +8,7 @@ use crate::ledger::{Ledger, db_error, holds, peak, record_ancestors, resolve};
 use crate::output::{hex, safe};
 use crate::time::{format_time, parse_duration, parse_time};
 use licet_common::{Container, Group};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
@@ -365,34 +365,169 @@ pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write
     let mut ledger = Ledger::open_existing(&resolve(ledger_path)?)?;
     let path = ledger.path.clone();
     let err = move |e: rusqlite::Error| db_error(&path, "revoke", &e);
+    let now = crate::time::now();
     let tx = ledger.write()?;
-    let n = tx
-        .execute(
-            "UPDATE licenses SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
-            params![serial, i64::try_from(crate::time::now()).unwrap_or(i64::MAX), args.reason],
+    let state: Option<Option<i64>> = tx
+        .query_row(
+            "SELECT revoked_at FROM licenses WHERE serial = ?1",
+            [&serial],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(&err)?;
+    let Some(revoked_at) = state else {
+        return Err(CliError::usage(
+            format!("{} is not in the ledger", hex(&serial)),
+            "check the serial with `licet inspect`, or import the license first (`licet ledger import`)",
+        ));
+    };
+    if args.undo {
+        if revoked_at.is_none() {
+            return Err(CliError::usage(
+                format!("{} is not revoked", hex(&serial)),
+                "nothing to undo",
+            ));
+        }
+        undo_fits(&tx, &serial).map_err(&err)??;
+        tx.execute(
+            "UPDATE licenses SET revoked_at = NULL, revoke_reason = NULL WHERE serial = ?1",
+            [&serial],
         )
         .map_err(&err)?;
-    if n == 0 {
-        let known = crate::ledger::exists(&tx, &serial).map_err(&err)?;
-        return Err(if known {
-            CliError::usage(
-                format!("{} is already revoked", hex(&serial)),
-                "nothing to do",
-            )
-        } else {
-            CliError::usage(
-                format!("{} is not in the ledger", hex(&serial)),
-                "check the serial with `licet inspect`, or import the license first (`licet ledger import`)",
-            )
-        });
+        crate::ledger::record_revocation(&tx, &serial, "undo", &args.reason, now).map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        writeln!(
+            out,
+            "revocation of {} undone: it counts against its parent's allocation again",
+            hex(&serial)
+        )?;
+        return Ok(0);
     }
+    if revoked_at.is_some() {
+        return Err(CliError::usage(
+            format!("{} is already revoked", hex(&serial)),
+            "nothing to do",
+        ));
+    }
+    let under = crate::ledger::descendants(&tx, &serial).map_err(&err)?;
+    let targets: Vec<&[u8]> = std::iter::once(serial.as_slice())
+        .chain(
+            under
+                .iter()
+                .filter(|_| args.cascade)
+                .map(|d| d.serial.as_slice()),
+        )
+        .collect();
+    for s in &targets {
+        let reason = if *s == serial.as_slice() {
+            args.reason.clone()
+        } else {
+            format!("with {}: {}", hex(&serial), args.reason)
+        };
+        tx.execute(
+            "UPDATE licenses SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
+            params![s, i64::try_from(now).unwrap_or(i64::MAX), reason],
+        )
+        .map_err(&err)?;
+        crate::ledger::record_revocation(&tx, s, "revoke", &reason, now).map_err(&err)?;
+    }
+    let exp: Option<i64> = tx
+        .query_row(
+            "SELECT exp FROM licenses WHERE serial = ?1",
+            [&serial],
+            |r| r.get(0),
+        )
+        .map_err(&err)?;
     tx.commit().map_err(&err)?;
+    let until = |e: Option<u64>| {
+        e.map_or("it has no end date".to_owned(), |e| {
+            format!("until {}", format_time(e))
+        })
+    };
     writeln!(
         out,
-        "revoked {}: it no longer counts against its parent's allocation",
+        "revoked {}: it no longer counts against its parent's allocation, and nothing more may be minted under it",
         hex(&serial)
     )?;
+    if args.cascade && !under.is_empty() {
+        writeln!(out, "revoked with it: {} license(s) under it", under.len())?;
+    } else if !under.is_empty() {
+        writeln!(
+            out,
+            "{} license(s) under it stay recorded and unrevoked (revoke them too with --cascade):",
+            under.len()
+        )?;
+    }
+    for d in &under {
+        writeln!(
+            out,
+            "  {}{} {} ({})",
+            "  ".repeat(d.depth.saturating_sub(1)),
+            hex(&d.serial),
+            safe(&d.subject),
+            until(d.exp)
+        )?;
+    }
+    writeln!(
+        out,
+        "on panels: revoking is recorded here only; a panel holding it keeps it valid ({}) until revocation reaches it",
+        until(exp.map(to_u64))
+    )?;
     Ok(0)
+}
+
+/// Whether `serial`, revoked, fits its parent's allocation again beside the
+/// licenses minted since: its own record as a new hold.
+fn undo_fits(tx: &rusqlite::Connection, serial: &[u8]) -> rusqlite::Result<Result<()>> {
+    let (chain, subject, kind, nbf, exp, delegates): (Vec<u8>, String, String, i64, Option<i64>, bool) = tx
+        .query_row(
+            "SELECT chain, subject, kind, nbf, exp, delegate_kid IS NOT NULL FROM licenses WHERE serial = ?1",
+            [serial],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )?;
+    let quotas: Vec<(String, Option<u32>)> = tx
+        .prepare_cached("SELECT name, value FROM quotas WHERE serial = ?1")?
+        .query_map([serial], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?
+                    .map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let damaged = || {
+        CliError::usage(
+            format!("the stored chain of {} does not check", hex(serial)),
+            "the ledger is damaged: restore it from a backup",
+        )
+    };
+    let Ok(container) = Container::decode(&chain) else {
+        return Ok(Err(damaged()));
+    };
+    let Ok(grants) = licet_verifier::check_untimed(&container, None) else {
+        return Ok(Err(damaged()));
+    };
+    if container.len() < 2 {
+        return Ok(Ok(())); // a root license: no parent allocation
+    }
+    let parent = grants.prefix(container.len() - 1);
+    let hold = crate::ledger::NewHold {
+        nbf: to_u64(nbf),
+        exp: exp.map(to_u64),
+        quotas,
+        subject,
+        addon: kind == "add-on",
+        delegates,
+    };
+    Ok(
+        match crate::ledger::check_allocation(tx, &parent, &[hold])? {
+            None => Ok(()),
+            Some(o) => Err(CliError::rejected(
+                format!("cannot undo: {}", o.message()),
+                "the parent's allocation was handed out since: revoke what replaced it first, or mint anew",
+            )),
+        },
+    )
 }
 
 pub fn init(args: &InitArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
