@@ -158,6 +158,9 @@ pub struct IssueArgs {
     /// A quota, NAME=N or NAME=unlimited (repeatable). Unstated quotas are inherited.
     #[arg(long = "quota", value_name = "NAME=N")]
     pub quotas: Vec<String>,
+    /// Leave out a quota the plan states (repeatable): the license then states nothing for it.
+    #[arg(long = "no-quota", value_name = "NAME", requires = "plan")]
+    pub no_quotas: Vec<String>,
     /// A feature (repeatable). Stating any narrows the features to those stated.
     #[arg(long = "feature", value_name = "NAME")]
     pub features: Vec<String>,

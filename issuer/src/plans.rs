@@ -1,9 +1,11 @@
 //! Plans: named templates for `licet issue --plan NAME`.
 //!
-//! Built-in plans (docs/CLI.md): `trial` (all the parent's features, 30
-//! days), `basic` (2 sip_numbers, 2 app_installs, no end date of its own),
-//! `plus` (10 sip_numbers, 20 app_installs, 2 integrations, all the parent's
-//! features, one year). A plans file (`--plans FILE`, else `LICET_PLANS`,
+//! Built-in plans (docs/CLI.md): `trial` (5 sip_numbers, 10 app_installs, 1
+//! integration, all the parent's features, 30 days), `basic` (2, 2, 0, no end
+//! date of its own), `plus` (10, 20, 2, all the parent's features, one year).
+//! Each states all three well-known quotas: a quota a license does not state
+//! is the parent's whole value, which it would hold (docs/CLI.md,
+//! Allocation); `--no-quota NAME` leaves one out under a parent without it. A plans file (`--plans FILE`, else `LICET_PLANS`,
 //! else `$XDG_CONFIG_HOME/licet/plans.toml` when it exists) adds plans or
 //! replaces built-in ones by name:
 //!
@@ -56,14 +58,15 @@ struct PlansFile {
 
 const BUILTIN: &str = r#"
 [plans.trial]
-description = "All the parent's features for 30 days"
+description = "All the parent's features for 30 days: 5 SIP numbers, 10 app installs, 1 integration"
 tier = "trial"
 duration = "30d"
+quotas = { sip_numbers = 5, app_installs = 10, integrations = 1 }
 
 [plans.basic]
-description = "Free with every panel: 2 SIP numbers, 2 app installs, no end date of its own"
+description = "Free with every panel: 2 SIP numbers, 2 app installs, no integrations, no end date of its own"
 tier = "basic"
-quotas = { sip_numbers = 2, app_installs = 2 }
+quotas = { sip_numbers = 2, app_installs = 2, integrations = 0 }
 
 [plans.plus]
 description = "10 SIP numbers, 20 app installs, 2 integrations, all the parent's features, one year"
@@ -74,12 +77,8 @@ quotas = { sip_numbers = 10, app_installs = 20, integrations = 2 }
 
 fn parse(text: &str, source: &str) -> Result<BTreeMap<String, Plan>> {
     let f: PlansFile = toml::from_str(text).map_err(|e| {
-        let msg = e.to_string();
         CliError::usage(
-            format!(
-                "plans file {source}: {}",
-                safe(msg.lines().next().unwrap_or("invalid TOML"))
-            ),
+            format!("plans file {source}: {}", toml_error(text, &e)),
             "fix the plans file (see docs/CLI.md, Plans)",
         )
     })?;
@@ -92,6 +91,21 @@ fn parse(text: &str, source: &str) -> Result<BTreeMap<String, Plan>> {
         })?;
     }
     Ok(f.plans)
+}
+
+/// A TOML error on one line: where (line and column) and the cause, which
+/// the parser's own text puts after a snippet of the file.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let cause = safe(e.message().trim());
+    match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("line {line}, column {column}: {cause}")
+        }
+        None => cause,
+    }
 }
 
 fn validate(name: &str, p: &Plan) -> std::result::Result<(), String> {
@@ -198,7 +212,10 @@ mod tests {
     fn builtin_plans_parse() {
         let p = parse(BUILTIN, "b").unwrap();
         assert_eq!(p.keys().collect::<Vec<_>>(), ["basic", "plus", "trial"]);
-        assert_eq!(quota_args(&p["basic"]), ["app_installs=2", "sip_numbers=2"]);
+        assert_eq!(
+            quota_args(&p["basic"]),
+            ["app_installs=2", "integrations=0", "sip_numbers=2"]
+        );
         assert_eq!(p["trial"].duration.as_deref(), Some("30d"));
         assert!(p["trial"].features.is_none());
     }
@@ -215,5 +232,21 @@ mod tests {
         ] {
             assert!(parse(bad, "t").is_err(), "{bad}");
         }
+    }
+
+    /// Issue 12, plans: errors were cut to their first line ("TOML parse
+    /// error at line N") and lost their cause.
+    #[test]
+    fn plans_errors_name_the_place_and_the_cause() {
+        let text = "[plans.x]\ntier = \"plus\"\nduration = 30\n";
+        let e = parse(text, "p.toml").unwrap_err();
+        assert!(
+            e.message
+                .starts_with("plans file p.toml: line 3, column 12: ")
+                && e.message.contains("invalid type")
+                && !e.message.contains('\n'),
+            "{}",
+            e.message
+        );
     }
 }

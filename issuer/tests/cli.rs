@@ -1446,3 +1446,73 @@ fn new_key_passphrases_are_confirmed_and_never_empty() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("(encrypted)"), "{out}");
 }
+
+/// The README's walkthrough commands (`licet ledger init`, then the
+/// `licet issue` lines, joined where they end in `\`), as arguments.
+fn readme_commands(prefix: &str) -> Vec<Vec<String>> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in readme.lines() {
+        let line = line.trim_end();
+        if current.is_empty() && !line.starts_with(prefix) {
+            continue;
+        }
+        current.push_str(line.trim_end_matches('\\'));
+        current.push(' ');
+        if !line.ends_with('\\') {
+            let args: Vec<String> = current
+                .split_whitespace()
+                .skip(1)
+                .take_while(|w| !w.starts_with('#'))
+                .map(str::to_owned)
+                .collect();
+            out.push(args);
+            current.clear();
+        }
+    }
+    out
+}
+
+/// Issue 12, plans: the built-in `plus` plan failed under the README's own
+/// hierarchy. Every built-in plan now works under it, run from the README's
+/// own commands.
+#[test]
+fn builtin_plans_work_under_the_readme_hierarchy() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    for who in ["vendor", "dist", "dealer"] {
+        run_ok(d, &["key", "generate", "--out", who, "--unencrypted"]);
+    }
+    let setup: Vec<Vec<String>> = readme_commands("licet ledger init")
+        .into_iter()
+        .chain(readme_commands("licet issue --key vendor.key"))
+        .chain(readme_commands("licet issue --key dist.key"))
+        .collect();
+    assert_eq!(setup.len(), 3, "{setup:?}");
+    for args in &setup {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_ok(d, &args);
+    }
+    for (i, plan) in ["trial", "basic", "plus"].into_iter().enumerate() {
+        let subject = format!("acme/dist-7/dealer-3/complex-{i}");
+        let out = format!("{plan}.lic");
+        run_ok(
+            d,
+            &[
+                "issue",
+                "--key",
+                "dealer.key",
+                "--parent",
+                "dealer.lic",
+                "--subject",
+                &subject,
+                "--plan",
+                plan,
+                "--out",
+                &out,
+            ],
+        );
+    }
+}

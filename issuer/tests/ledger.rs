@@ -1716,3 +1716,37 @@ fn a_revocation_can_be_undone_when_it_still_fits() {
     assert_eq!(code, 2);
     assert!(err.contains("is not revoked"), "{err}");
 }
+
+/// A plan's quota can be left out: under a parent without integrations,
+/// the built-in plans state one it does not grant.
+#[test]
+fn a_plans_quota_can_be_left_out() {
+    let t = setup();
+    let d = t.path();
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "issue",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--subject",
+            "acme/d/b99",
+            "--plan",
+            "basic",
+            "--force",
+            "--out",
+            "b.lic",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let (code, _, err) = run(d, &args(&[]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("integrations"), "{err}");
+    let out = ok(d, &args(&["--no-quota", "integrations"]));
+    assert!(!out.is_empty());
+    let (code, _, err) = run(d, &args(&["--no-quota", "door_codes"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the plan states no such quota"), "{err}");
+}

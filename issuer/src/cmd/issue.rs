@@ -190,6 +190,28 @@ pub(crate) fn apply_flags(r: &mut Request, args: &IssueArgs, now: u64) -> Result
         r.tier = Some(tier(t));
     }
     r.addon |= args.addon;
+    for name in &args.no_quotas {
+        if args
+            .quotas
+            .iter()
+            .any(|q| q.split('=').next() == Some(name.as_str()))
+        {
+            return Err(usage(
+                format!(
+                    "--no-quota {} and --quota {}=… both given",
+                    safe(name),
+                    safe(name)
+                ),
+                "give one of them",
+            ));
+        }
+        if r.quotas.remove(name).is_none() {
+            return Err(usage(
+                format!("--no-quota {}: the plan states no such quota", safe(name)),
+                "`licet plans` lists each plan's quotas",
+            ));
+        }
+    }
     r.quotas.extend(parse_quotas(&args.quotas)?);
     if !args.features.is_empty() {
         r.features = Some(parse_names(&args.features, "--feature")?);
