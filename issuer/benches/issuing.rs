@@ -128,6 +128,9 @@ fn issuing(c: &mut Criterion) {
                         "rows.csv",
                         "--plan",
                         "basic",
+                        // The parent grants no integrations.
+                        "--no-quota",
+                        "integrations",
                         "--key",
                         "dealer.key",
                         "--parent",

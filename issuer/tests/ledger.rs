@@ -320,6 +320,9 @@ fn batch_killed_at_random_moments_loses_nothing() {
         "rows.csv",
         "--plan",
         "basic",
+        // The parent grants no integrations.
+        "--no-quota",
+        "integrations",
         "--key",
         "dealer.key",
         "--parent",
@@ -431,6 +434,9 @@ fn batch_validates_every_row_before_signing_any() {
             "bad.csv",
             "--plan",
             "basic",
+            // The parent grants no integrations.
+            "--no-quota",
+            "integrations",
             "--key",
             "dealer.key",
             "--parent",
@@ -463,6 +469,9 @@ fn batch_validates_every_row_before_signing_any() {
             "bad2.csv",
             "--plan",
             "basic",
+            // The parent grants no integrations.
+            "--no-quota",
+            "integrations",
             "--key",
             "dealer.key",
             "--parent",
@@ -493,6 +502,9 @@ fn batch_validates_every_row_before_signing_any() {
             "many.csv",
             "--plan",
             "basic",
+            // The parent grants no integrations.
+            "--no-quota",
+            "integrations",
             "--key",
             "dealer.key",
             "--parent",
@@ -529,6 +541,9 @@ fn batch_validates_every_row_before_signing_any() {
         "five.csv",
         "--plan",
         "basic",
+        // The parent grants no integrations.
+        "--no-quota",
+        "integrations",
         "--key",
         "dealer.key",
         "--parent",
@@ -1199,6 +1214,9 @@ fn batch_gives_distinct_subjects_distinct_files() {
         "rows.csv",
         "--plan",
         "basic",
+        // The parent grants no integrations.
+        "--no-quota",
+        "integrations",
         "--key",
         "dealer.key",
         "--parent",
