@@ -1768,3 +1768,129 @@ fn a_plans_quota_can_be_left_out() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("the plan states no such quota"), "{err}");
 }
+
+fn batch_args<'a>(csv: &'a str, out_dir: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "issue",
+        "--batch",
+        csv,
+        "--plan",
+        "basic",
+        "--no-quota",
+        "integrations",
+        "--key",
+        "dealer.key",
+        "--parent",
+        "dealer.lic",
+        "--out-dir",
+        out_dir,
+    ];
+    a.extend_from_slice(extra);
+    a
+}
+
+fn batch_records(d: &Path) -> i64 {
+    db(d)
+        .query_row(
+            "SELECT count(*) FROM licenses WHERE plan = 'basic'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// Issue 12, batch corners: an unwritable --out-dir left ledger records
+/// without files. It is checked before anything is recorded.
+#[test]
+fn batch_checks_its_out_dir_before_recording_anything() {
+    let t = setup();
+    let d = t.path();
+    std::fs::write(d.join("rows.csv"), "subject\nacme/d/b1\nacme/d/b2\n").unwrap();
+    let Some(ro) = Tmpfs::new("1m") else { return };
+    let out = ro.0.join("out");
+    std::fs::create_dir(&out).unwrap();
+    ro.remount_ro();
+    let (code, _, err) = run(d, &batch_args("rows.csv", out.to_str().unwrap(), &[]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("write into") && err.contains("hint:"), "{err}");
+    assert_eq!(batch_records(d), 0, "nothing recorded");
+}
+
+/// Issue 12, batch corners: row errors came in two rounds (the cells, then
+/// the rules) and stopped at a row's first problem. Every problem of every
+/// row is reported at once.
+#[test]
+fn batch_reports_every_problem_of_every_row_in_one_round() {
+    let t = setup();
+    let d = t.path();
+    std::fs::write(
+        d.join("rows.csv"),
+        "subject,tier,quota.sip_numbers\n\
+         acme/d/b1,gold,many\n\
+         acme/d/b2,basic,11\n\
+         acme/d/b3,basic,1\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(d, &batch_args("rows.csv", "out", &[]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("2 row(s) invalid, nothing was minted"),
+        "{err}"
+    );
+    let row2 = err.lines().find(|l| l.contains("row 2:")).unwrap_or("");
+    assert!(
+        row2.contains("gold") && row2.contains("is not a count"),
+        "both problems of row 2: {err}"
+    );
+    assert!(
+        err.contains("row 3:") && err.contains("sip_numbers"),
+        "the rule problem of row 3: {err}"
+    );
+    assert!(!err.contains("row 4:"), "{err}");
+    assert_eq!(batch_records(d), 0);
+}
+
+/// Issue 12, batch corners: a re-run with other values silently "skipped
+/// 200 already minted". It is refused with what differs.
+#[test]
+fn batch_rerun_with_other_values_says_what_differs() {
+    let t = setup();
+    let d = t.path();
+    std::fs::write(
+        d.join("rows.csv"),
+        "subject,contact\nacme/d/b1,a@example.com\nacme/d/b2,b@example.com\n",
+    )
+    .unwrap();
+    let out = ok(d, &batch_args("rows.csv", "out", &[]));
+    assert!(out.starts_with("minted 2"), "{out}");
+    let (code, _, err) = run(
+        d,
+        &batch_args("rows.csv", "out", &["--quota", "sip_numbers=1"]),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("row 2: acme/d/b1 was minted by an earlier run of this plan with other values: quotas app_installs=2,sip_numbers=2, now app_installs=2,sip_numbers=1"),
+        "{err}"
+    );
+    assert!(err.contains("row 3: acme/d/b2"), "{err}");
+    std::fs::write(
+        d.join("rows.csv"),
+        "subject,contact\nacme/d/b1,new@example.com\nacme/d/b2,b@example.com\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(d, &batch_args("rows.csv", "out", &[]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("contact a@example.com, now new@example.com"),
+        "{err}"
+    );
+    assert!(!err.contains("row 3:"), "{err}");
+    // The same values resume as before.
+    std::fs::write(
+        d.join("rows.csv"),
+        "subject,contact\nacme/d/b1,a@example.com\nacme/d/b2,b@example.com\n",
+    )
+    .unwrap();
+    let out = ok(d, &batch_args("rows.csv", "out", &[]));
+    assert!(out.starts_with("minted 0, skipped 2"), "{out}");
+}

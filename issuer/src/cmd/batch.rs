@@ -44,7 +44,11 @@ fn bad(line: u64, msg: impl std::fmt::Display) -> String {
     format!("row {line}: {msg}")
 }
 
-fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Vec<Row>> {
+/// The rows of the CSV that parse, and every problem of the others, each as
+/// (line, message).
+type Rows = (Vec<Row>, Vec<(u64, String)>);
+
+fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Rows> {
     let shown = safe(&path.display().to_string());
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -95,12 +99,12 @@ fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Ve
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(bad(line, e));
+                errors.push((line, bad(line, e)));
                 continue;
             }
         };
         let mut r = base.clone();
-        let mut problem = None;
+        let mut problems = Vec::new();
         for (h, v) in headers.iter().zip(record.iter()) {
             if v.is_empty() {
                 continue;
@@ -162,23 +166,19 @@ fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Ve
                 Ok(())
             })();
             if let Err(e) = res {
-                problem = Some(e.message);
-                break;
+                problems.push(e.message);
             }
         }
-        if let Some(p) = problem {
-            errors.push(bad(line, p));
-            continue;
-        }
         if r.subject.is_empty() {
-            errors.push(bad(line, "no subject"));
-            continue;
-        }
-        if let Some(first) = seen.insert(r.subject.clone(), line) {
-            errors.push(bad(
-                line,
-                format!("subject {} is also on row {first}", safe(&r.subject)),
+            problems.push("no subject".into());
+        } else if let Some(first) = seen.insert(r.subject.clone(), line) {
+            problems.push(format!(
+                "subject {} is also on row {first}",
+                safe(&r.subject)
             ));
+        }
+        if !problems.is_empty() {
+            errors.push((line, bad(line, problems.join("; "))));
             continue;
         }
         let file = out_dir.join(file_name(&r.subject));
@@ -188,24 +188,21 @@ fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Ve
             file,
         });
     }
-    if !errors.is_empty() {
-        return Err(validation_failed(&shown, &errors));
-    }
-    if rows.is_empty() {
+    if rows.is_empty() && errors.is_empty() {
         return Err(CliError::usage(
             format!("{shown} has no rows"),
             "add one row per license under the header row",
         ));
     }
-    Ok(rows)
+    Ok((rows, errors))
 }
 
-fn validation_failed(shown: &str, errors: &[String]) -> CliError {
+fn validation_failed(shown: &str, errors: &[(u64, String)]) -> CliError {
     let mut msg = format!(
         "{shown}: {} row(s) invalid, nothing was minted",
         errors.len()
     );
-    for e in errors.iter().take(MAX_SHOWN_ERRORS) {
+    for (_, e) in errors.iter().take(MAX_SHOWN_ERRORS) {
         msg.push_str("\n  ");
         msg.push_str(e);
     }
@@ -218,9 +215,81 @@ fn validation_failed(shown: &str, errors: &[String]) -> CliError {
     CliError::usage(msg, "fix the rows listed and run the same command again")
 }
 
-/// What the ledger already has for a row: its file and bytes.
+/// What the ledger already has for a row: its file's bytes, the license
+/// and its contact.
 struct Existing {
     file_bytes: Vec<u8>,
+    chain: Vec<u8>,
+    contact: Option<String>,
+}
+
+/// How an earlier run's license for a row differs from what this run would
+/// mint for it (times aside: they follow the clock), as "what: then, now".
+fn differences(
+    ex: &Existing,
+    now: &licet_common::encode::LinkClaims,
+    now_contact: Option<&str>,
+) -> Vec<String> {
+    let Ok(c) = Container::decode(&ex.chain) else {
+        return vec!["the recorded license does not decode".into()];
+    };
+    let then = &c.last().claims;
+    let mut out = Vec::new();
+    let mut differ = |what: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{what} {a}, now {b}"));
+        }
+    };
+    differ("tier", then.tier.to_string(), now.tier.to_string());
+    differ("kind", then.kind.name().into(), now.kind.name().into());
+    let quotas_then: Vec<String> = then
+        .quotas
+        .iter()
+        .map(|(n, q)| format!("{}={q}", n.as_str()))
+        .collect();
+    let mut quotas_now: Vec<String> = now.quotas.iter().map(|(n, q)| format!("{n}={q}")).collect();
+    let mut sorted_then = quotas_then.clone();
+    sorted_then.sort();
+    quotas_now.sort();
+    differ("quotas", sorted_then.join(","), quotas_now.join(","));
+    let names = |n: Option<licet_common::claims::Names<'_>>| {
+        n.map_or("(inherited)".to_owned(), |n| {
+            let mut v: Vec<&str> = n.iter().collect();
+            v.sort_unstable();
+            v.join(",")
+        })
+    };
+    let sets = |n: &Option<std::collections::BTreeSet<String>>| {
+        n.as_ref().map_or("(inherited)".to_owned(), |n| {
+            n.iter().map(String::as_str).collect::<Vec<_>>().join(",")
+        })
+    };
+    differ("features", names(then.features), sets(&now.features));
+    differ("devices", names(then.devices), sets(&now.devices));
+    let roles_then: Vec<String> = then
+        .roles
+        .iter()
+        .map(|(r, g)| format!("{r}={}", names(Some(g))))
+        .collect();
+    let mut roles_then = roles_then;
+    roles_then.sort();
+    let roles_now: Vec<String> = now
+        .roles
+        .iter()
+        .map(|(r, g)| {
+            format!(
+                "{r}={}",
+                g.iter().map(String::as_str).collect::<Vec<_>>().join(",")
+            )
+        })
+        .collect();
+    differ("roles", roles_then.join(" "), roles_now.join(" "));
+    differ(
+        "contact",
+        ex.contact.clone().unwrap_or_else(|| "(none)".into()),
+        now_contact.unwrap_or("(none)").to_owned(),
+    );
+    out
 }
 
 fn existing(
@@ -230,14 +299,18 @@ fn existing(
     plan: &str,
 ) -> rusqlite::Result<Option<Existing>> {
     conn.prepare_cached(
-        "SELECT chain, file_format FROM licenses WHERE parent = ?1 AND subject = ?2 AND plan = ?3 AND origin = 'issued' AND revoked_at IS NULL",
+        "SELECT chain, file_format, contact FROM licenses WHERE parent = ?1 AND subject = ?2 AND plan = ?3 AND origin = 'issued' AND revoked_at IS NULL",
     )?
     .query_row(
         rusqlite::params![parent, subject, plan],
         |r| {
             let chain: Vec<u8> = r.get(0)?;
             let format: String = r.get(1)?;
-            Ok(Existing { file_bytes: file_form(&chain, format == "binary").0 })
+            Ok(Existing {
+                file_bytes: file_form(&chain, format == "binary").0,
+                contact: r.get(2)?,
+                chain,
+            })
         },
     )
     .optional()
@@ -297,6 +370,11 @@ pub fn run(
         ));
     };
     std::fs::create_dir_all(out_dir).map_err(|e| io_error(out_dir, "create", &e))?;
+    // Writable, before anything is recorded: a record must never lack its file.
+    tempfile::Builder::new()
+        .prefix(".licet-tmp-")
+        .tempfile_in(out_dir)
+        .map_err(|e| io_error(out_dir, "write into", &e))?;
     // Leftovers of an interrupted run: our own temporary files.
     if let Ok(entries) = std::fs::read_dir(out_dir) {
         for e in entries.flatten() {
@@ -307,7 +385,7 @@ pub fn run(
     }
     let mut base = request_from_plan(plan)?;
     apply_flags(&mut base, args, now)?;
-    let rows = read_rows(csv_path, &base, now, out_dir)?;
+    let (rows, mut errors) = read_rows(csv_path, &base, now, out_dir)?;
 
     let parent_bytes = read_parent(parent_path)?;
     let mut ledger = Ledger::open(&crate::ledger::resolve(ledger_path)?)?;
@@ -334,6 +412,22 @@ pub fn run(
         .map_err(ledger_err(&ledger, "look up earlier runs"))?;
         match found {
             Some(ex) => {
+                let now_claims = build_claims(&row.request, minter.parent_leaf().as_ref(), now)?;
+                let differs = differences(&ex, &now_claims, row.request.contact.as_deref());
+                if !differs.is_empty() {
+                    errors.push((
+                        row.line,
+                        bad(
+                            row.line,
+                            format!(
+                                "{} was minted by an earlier run of this plan with other values: {}",
+                                safe(&row.request.subject),
+                                differs.join("; ")
+                            ),
+                        ),
+                    ));
+                    continue;
+                }
                 skipped += 1;
                 if std::fs::read(&row.file).ok().as_deref() != Some(&ex.file_bytes[..]) {
                     write_fast(&row.file, &ex.file_bytes)?;
@@ -345,7 +439,6 @@ pub fn run(
     }
 
     // 2. Every rule on every row, then the allocation of them all, before signing any.
-    let mut errors = Vec::new();
     let mut prepared = Vec::with_capacity(todo.len());
     let mut checked = Vec::with_capacity(todo.len());
     for row in &todo {
@@ -356,13 +449,18 @@ pub fn run(
                 prepared.push(c);
                 checked.push(k);
             }
-            Err(e) => errors.push(bad(
+            Err(e) => errors.push((
                 row.line,
-                e.message.trim_start_matches("refused before signing: "),
+                bad(
+                    row.line,
+                    e.message.trim_start_matches("refused before signing: "),
+                ),
             )),
         }
     }
     let shown_csv = safe(&csv_path.display().to_string());
+    // Every problem of every row, in one round.
+    errors.sort_by_key(|(line, _)| *line);
     if !errors.is_empty() {
         return Err(validation_failed(&shown_csv, &errors));
     }
