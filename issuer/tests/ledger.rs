@@ -1894,3 +1894,170 @@ fn batch_rerun_with_other_values_says_what_differs() {
     let out = ok(d, &batch_args("rows.csv", "out", &[]));
     assert!(out.starts_with("minted 0, skipped 2"), "{out}");
 }
+
+/// One step of a random history under the dealer license of [`setup`]
+/// (sip_numbers 10, 2027-01-01 to 2030-01-01).
+#[derive(Clone, Debug)]
+enum Step {
+    /// A child for subject `acme/d/s{subject}`: `sip` numbers, from day
+    /// `from` for `days` days; delegating and/or an add-on.
+    Issue {
+        subject: u8,
+        sip: u32,
+        from: u16,
+        days: u16,
+        delegates: bool,
+        addon: bool,
+    },
+    /// Revoke the n-th license minted so far (modulo their number).
+    Revoke(usize),
+    /// Undo the n-th revocation so far.
+    Undo(usize),
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        4 => (0u8..3, 0u32..7, 0u16..60, 1u16..60, any::<bool>(), prop::bool::weighted(0.25))
+            .prop_map(|(subject, sip, from, days, delegates, addon)| Step::Issue { subject, sip, from, days, delegates, addon }),
+        1 => any::<usize>().prop_map(Step::Revoke),
+        1 => any::<usize>().prop_map(Step::Undo),
+    ]
+}
+
+/// A license as the model sees it.
+#[derive(Clone, Debug)]
+struct Held {
+    serial: String,
+    subject: u8,
+    sip: u64,
+    nbf: u64,
+    exp: u64,
+    delegates: bool,
+    addon: bool,
+    revoked: bool,
+}
+
+/// The model of docs/CLI.md's allocation rules, written from the text and
+/// not from the code: at every moment, per subject, the largest base
+/// license for panels plus every add-on for panels plus every delegation.
+fn model_peak(held: &[Held]) -> u64 {
+    let live: Vec<&Held> = held.iter().filter(|h| !h.revoked).collect();
+    let mut instants: Vec<u64> = live.iter().map(|h| h.nbf).collect();
+    instants.sort_unstable();
+    instants
+        .iter()
+        .map(|&t| {
+            (0u8..3)
+                .map(|s| {
+                    let at: Vec<&&Held> = live
+                        .iter()
+                        .filter(|h| h.subject == s && h.nbf <= t && t < h.exp)
+                        .collect();
+                    let bases = at
+                        .iter()
+                        .filter(|h| !h.addon && !h.delegates)
+                        .map(|h| h.sip)
+                        .max()
+                        .unwrap_or(0);
+                    let rest: u64 = at
+                        .iter()
+                        .filter(|h| h.addon || h.delegates)
+                        .map(|h| h.sip)
+                        .sum();
+                    bases + rest
+                })
+                .sum::<u64>()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Issue 12: no sequence of issue, revoke and undo lets the dealer's
+    /// children hold more than its 10 at any instant, and each command is
+    /// refused exactly when the documented rules say it would not fit.
+    #[test]
+    fn no_sequence_of_commands_over_allocates(steps in proptest::collection::vec(step(), 1..9)) {
+        let t = setup();
+        let d = t.path();
+        let day0 = 1_798_761_600u64; // 2027-01-01
+        let mut held: Vec<Held> = Vec::new();
+        let mut revoked: Vec<usize> = Vec::new();
+        for (n, s) in steps.iter().enumerate() {
+            match s {
+                Step::Issue { subject, sip, from, days, delegates, addon } => {
+                    let (nbf, exp) = (day0 + u64::from(*from) * 86_400, day0 + u64::from(*from + *days) * 86_400);
+                    let candidate = Held {
+                        serial: String::new(),
+                        subject: *subject,
+                        sip: u64::from(*sip),
+                        nbf,
+                        exp,
+                        delegates: *delegates,
+                        addon: *addon,
+                        revoked: false,
+                    };
+                    let mut with = held.clone();
+                    with.push(candidate.clone());
+                    let fits = model_peak(&with) <= 10;
+                    let (sub, q, nb, ex, out) = (
+                        format!("acme/d/s{subject}"),
+                        format!("sip_numbers={sip}"),
+                        format!("@{nbf}"),
+                        format!("@{exp}"),
+                        format!("l{n}.lic"),
+                    );
+                    let key = format!("k{n}");
+                    let pub_key = format!("k{n}.pub");
+                    let mut args = vec![
+                        "issue", "--key", "dealer.key", "--parent", "dealer.lic", "--subject", &sub,
+                        "--quota", &q, "--quota", "app_installs=0", "--not-before", &nb,
+                        "--expires", &ex, "--now", "2027-01-01", "--out", &out,
+                    ];
+                    if *delegates {
+                        ok(d, &["key", "generate", "--out", &key, "--unencrypted"]);
+                        args.extend(["--delegate", &pub_key]);
+                    }
+                    if *addon {
+                        args.push("--addon");
+                    }
+                    let (code, stdout, err) = run(d, &args);
+                    proptest::prop_assert_eq!(code, if fits { 0 } else { 1 }, "step {} {:?}: {}", n, s, err);
+                    if fits {
+                        let serial = stdout.split_whitespace().nth(1).unwrap().to_owned();
+                        held.push(Held { serial, ..candidate });
+                    }
+                }
+                Step::Revoke(k) => {
+                    let live: Vec<usize> = (0..held.len()).filter(|&i| !held[i].revoked).collect();
+                    if live.is_empty() {
+                        continue;
+                    }
+                    let i = live[k % live.len()];
+                    ok(d, &["revoke", &held[i].serial, "--reason", "test"]);
+                    held[i].revoked = true;
+                    revoked.push(i);
+                }
+                Step::Undo(k) => {
+                    let still: Vec<usize> = revoked.iter().copied().filter(|&i| held[i].revoked).collect();
+                    if still.is_empty() {
+                        continue;
+                    }
+                    let i = still[k % still.len()];
+                    let mut with = held.clone();
+                    with[i].revoked = false;
+                    let fits = model_peak(&with) <= 10;
+                    let (code, _, err) = run(d, &["revoke", &held[i].serial, "--undo", "--reason", "test"]);
+                    proptest::prop_assert_eq!(code, if fits { 0 } else { 1 }, "undo at step {}: {}", n, err);
+                    if fits {
+                        held[i].revoked = false;
+                    }
+                }
+            }
+            proptest::prop_assert!(model_peak(&held) <= 10, "after step {}: {:?}", n, held);
+        }
+    }
+}
