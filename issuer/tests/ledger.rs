@@ -2061,3 +2061,205 @@ proptest::proptest! {
         }
     }
 }
+
+/// Issue 12, exit codes: every command follows docs/CLI.md's table (0
+/// success; 1 a license rejected, problems found, a refusal to mint or to
+/// undo; 2 usage, files, keys), one case of each class it has, and every
+/// failure says `error:` and `hint:`.
+#[test]
+fn every_command_follows_the_exit_code_table() {
+    let t = setup();
+    let d = t.path();
+    assert_eq!(child(d, "acme/d/c1", 4, &[]).0, 0);
+    let c1 = serial_of(d, "acme/d/c1");
+    std::fs::write(d.join("good.csv"), "subject\nacme/d/b1\n").unwrap();
+    std::fs::write(
+        d.join("big.csv"),
+        "subject,quota.sip_numbers\nacme/d/b2,9\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("bad.csv"), "subject,tier\nacme/d/b3,gold\n").unwrap();
+    std::fs::write(d.join("bad-plans.toml"), "[plans.x]\ntier = 1\n").unwrap();
+    let batch = |csv: &'static str| {
+        vec![
+            "issue",
+            "--batch",
+            csv,
+            "--plan",
+            "basic",
+            "--no-quota",
+            "integrations",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--out-dir",
+            "out",
+        ]
+    };
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["key", "generate", "--out", "new", "--unencrypted"], 0),
+        (vec!["key", "generate", "--out", "new", "--unencrypted"], 2),
+        (vec!["key", "export", "new.pub"], 0),
+        (vec!["key", "export", "missing.pub"], 2),
+        (
+            vec![
+                "issue",
+                "--key",
+                "dealer.key",
+                "--parent",
+                "dealer.lic",
+                "--subject",
+                "acme/d/c2",
+                "--quota",
+                "sip_numbers=1",
+                "--quota",
+                "app_installs=1",
+                "--out",
+                "c2.lic",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "issue",
+                "--key",
+                "dealer.key",
+                "--parent",
+                "dealer.lic",
+                "--subject",
+                "acme/d/c3",
+                "--quota",
+                "sip_numbers=11",
+                "--out",
+                "c3.lic",
+            ],
+            1,
+        ),
+        (
+            vec![
+                "issue",
+                "--key",
+                "dealer.key",
+                "--parent",
+                "dealer.lic",
+                "--subject",
+                "acme/d/c3",
+                "--quota",
+                "sip_numbers",
+                "--out",
+                "c3.lic",
+            ],
+            2,
+        ),
+        (batch("good.csv"), 0),
+        (batch("big.csv"), 1),
+        (batch("bad.csv"), 2),
+        (
+            vec![
+                "inspect",
+                "c2.lic",
+                "--trust",
+                "vendor.pub",
+                "--group",
+                "acme/d/c2",
+                "--at",
+                "2027-02-01",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "inspect",
+                "c2.lic",
+                "--trust",
+                "vendor.pub",
+                "--group",
+                "acme/d/c9",
+                "--at",
+                "2027-02-01",
+            ],
+            1,
+        ),
+        (vec!["inspect", "missing.lic"], 2),
+        (
+            vec![
+                "verify",
+                "c2.lic",
+                "--trust",
+                "vendor.pub",
+                "--group",
+                "acme/d/c2",
+                "--at",
+                "2027-02-01",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "verify",
+                "c2.lic",
+                "--trust",
+                "vendor.pub",
+                "--group",
+                "acme/d/c9",
+                "--at",
+                "2027-02-01",
+            ],
+            1,
+        ),
+        (
+            vec![
+                "verify",
+                "c2.lic",
+                "--trust",
+                "missing.pub",
+                "--group",
+                "acme/d/c2",
+            ],
+            2,
+        ),
+        (vec!["usage", "acme/d", "--at", "2027-02-01"], 0),
+        (vec!["usage", "Not A Group"], 2),
+        (vec!["remind", "--within", "30d", "--dry-run"], 0),
+        (vec!["remind", "--within", "soon"], 2),
+        (vec!["revoke", &c1, "--reason", "test"], 0),
+        (vec!["revoke", "00112233445566ff", "--reason", "x"], 2),
+        (vec!["ledger", "init"], 2),
+        (
+            vec!["ledger", "import", "c2.lic", "--trust", "vendor.pub"],
+            0,
+        ),
+        (
+            vec!["ledger", "import", "c2.lic", "--trust", "dealer.pub"],
+            1,
+        ),
+        (
+            vec!["ledger", "import", "missing.lic", "--trust", "vendor.pub"],
+            2,
+        ),
+        (vec!["plans"], 0),
+        (vec!["plans", "--plans", "bad-plans.toml"], 2),
+        (vec!["completions", "bash"], 0),
+        (vec!["man"], 0),
+    ];
+    for (args, want) in &cases {
+        let (code, out, err) = run(d, args);
+        assert_eq!(code, *want, "licet {args:?}: {err}");
+        if *want == 1 && args[0] == "inspect" {
+            // inspect's report is its answer: the problems are on stdout.
+            assert!(out.contains("PROBLEM") && out.contains("problem(s) found"), "{out}");
+        } else if *want != 0 {
+            assert!(
+                err.lines().any(|l| l.starts_with("error: "))
+                    && err.lines().any(|l| l.starts_with("hint: ")),
+                "licet {args:?} must say error: and hint:\n{err}"
+            );
+        }
+    }
+    // A refused undo (1): the 4 it held went to another child meanwhile.
+    assert_eq!(child(d, "acme/d/c4", 5, &[]).0, 0);
+    let (code, _, err) = run(d, &["revoke", &c1, "--undo", "--reason", "back"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error: ") && err.contains("hint: "), "{err}");
+}
