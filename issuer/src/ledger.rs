@@ -257,6 +257,18 @@ impl Ledger {
     }
 
     fn open_file(path: &Path) -> Result<Self> {
+        // Ledgers made before `ledger init` were readable by every local
+        // user: owner-only from the first open on (best effort: a ledger
+        // someone else owns keeps its mode).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if let Ok(m) = std::fs::metadata(path)
+                && m.permissions().mode() & 0o077 != 0
+            {
+                let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
             .map_err(|e| db_error(path, "open", &e))?;
         let mut l = Self {

@@ -1592,6 +1592,16 @@ fn ledger_init_makes_an_owner_only_ledger_once() {
     let (code, _, err) = init(&[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("exists already"), "{err}");
+    // A ledger made readable by others (as licet before 0.2 made them) is
+    // made owner-only again when it is next opened.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        run(d, &["--ledger", path.to_str().unwrap(), "usage", "acme/d"]);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
     let (code, _, err) = run(
         d,
         &[
@@ -2248,7 +2258,10 @@ fn every_command_follows_the_exit_code_table() {
         assert_eq!(code, *want, "licet {args:?}: {err}");
         if *want == 1 && args[0] == "inspect" {
             // inspect's report is its answer: the problems are on stdout.
-            assert!(out.contains("PROBLEM") && out.contains("problem(s) found"), "{out}");
+            assert!(
+                out.contains("PROBLEM") && out.contains("problem(s) found"),
+                "{out}"
+            );
         } else if *want != 0 {
             assert!(
                 err.lines().any(|l| l.starts_with("error: "))
