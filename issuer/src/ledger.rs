@@ -72,6 +72,216 @@ pub fn descendants(tx: &Connection, serial: &[u8]) -> rusqlite::Result<Vec<Desce
     rows.collect()
 }
 
+/// A license a group holds, as `licet usage` lists it.
+#[derive(Debug)]
+pub struct HeldLicense {
+    pub serial: Vec<u8>,
+    pub tier: String,
+    pub kind: String,
+    pub nbf: u64,
+    pub exp: Option<u64>,
+    pub contact: Option<String>,
+}
+
+/// The unrevoked licenses of `subject` that have not ended at `now`.
+pub fn held_by(conn: &Connection, subject: &str, now: u64) -> rusqlite::Result<Vec<HeldLicense>> {
+    conn.prepare_cached(
+        "SELECT serial, tier, kind, nbf, exp, contact FROM licenses WHERE subject = ?1 AND revoked_at IS NULL AND (exp IS NULL OR exp > ?2) ORDER BY nbf, serial",
+    )?
+    .query_map(params![subject, i64_of(now)], |r| {
+        Ok(HeldLicense {
+            serial: r.get(0)?,
+            tier: r.get(1)?,
+            kind: r.get(2)?,
+            nbf: u64_of(r.get(3)?),
+            exp: r.get::<_, Option<i64>>(4)?.map(u64_of),
+            contact: r.get(5)?,
+        })
+    })?
+    .collect()
+}
+
+/// The quotas a license holds (its record), by name; `None`: unlimited.
+pub fn quotas_of(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Vec<(String, Option<u32>)>> {
+    conn.prepare_cached("SELECT name, value FROM quotas WHERE serial = ?1 ORDER BY name")?
+        .query_map([serial], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?
+                    .map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+            ))
+        })?
+        .collect()
+}
+
+/// How many unrevoked children a license has.
+pub fn children_count(conn: &Connection, serial: &[u8]) -> rusqlite::Result<u64> {
+    conn.query_row(
+        "SELECT count(*) FROM licenses WHERE parent = ?1 AND revoked_at IS NULL",
+        [serial],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(u64_of)
+}
+
+/// A license due for a reminder.
+#[derive(Debug)]
+pub struct Due {
+    pub serial: Vec<u8>,
+    pub group: String,
+    pub contact: Option<String>,
+    pub tier: String,
+    pub kind: String,
+    pub exp: u64,
+}
+
+/// The unrevoked licenses ending in `(now, now + within]` not reminded
+/// within the last `every` seconds (`None`: ever). An add-on without a
+/// contact reaches whoever holds a base license of its group, else its
+/// parent's contact.
+pub fn due_reminders(
+    conn: &Connection,
+    now: u64,
+    within: u64,
+    every: Option<u64>,
+) -> rusqlite::Result<Vec<Due>> {
+    conn.prepare_cached(
+        "SELECT l.serial, l.subject,
+                COALESCE(l.contact,
+                         (SELECT b.contact FROM licenses b WHERE l.kind = 'add-on' AND b.subject = l.subject
+                            AND b.kind = 'license' AND b.contact IS NOT NULL AND b.revoked_at IS NULL
+                          ORDER BY b.minted_at DESC LIMIT 1),
+                         (SELECT p.contact FROM licenses p WHERE l.kind = 'add-on' AND p.serial = l.parent)),
+                l.tier, l.kind, l.exp FROM licenses l
+         WHERE l.exp IS NOT NULL AND l.revoked_at IS NULL AND l.exp > ?1 AND l.exp <= ?2
+           AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.serial = l.serial AND (?3 IS NULL OR r.sent_at > ?1 - ?3))
+         ORDER BY l.exp, l.subject",
+    )?
+    .query_map(
+        params![i64_of(now), i64_of(now.saturating_add(within)), every.map(i64_of)],
+        |r| {
+            Ok(Due {
+                serial: r.get(0)?,
+                group: r.get(1)?,
+                contact: r.get(2)?,
+                tier: r.get(3)?,
+                kind: r.get(4)?,
+                exp: u64_of(r.get(5)?),
+            })
+        },
+    )?
+    .collect()
+}
+
+/// Records that `due` were reminded at `now`.
+pub fn record_reminders(tx: &Connection, due: &[Due], now: u64) -> rusqlite::Result<()> {
+    let mut ins =
+        tx.prepare_cached("INSERT OR IGNORE INTO reminders (serial, sent_at) VALUES (?1, ?2)")?;
+    for d in due {
+        ins.execute(params![d.serial, i64_of(now)])?;
+    }
+    Ok(())
+}
+
+/// Whether the ledger records `serial`, and when it was revoked if it was.
+pub fn revoked_at(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<Option<u64>>> {
+    conn.query_row(
+        "SELECT revoked_at FROM licenses WHERE serial = ?1",
+        [serial],
+        |r| Ok(r.get::<_, Option<i64>>(0)?.map(u64_of)),
+    )
+    .optional()
+}
+
+/// Revokes `serial` (when it is not revoked yet), recording why.
+pub fn revoke(tx: &Connection, serial: &[u8], reason: &str, now: u64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE licenses SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
+        params![serial, i64_of(now), reason],
+    )?;
+    record_revocation(tx, serial, "revoke", reason, now)
+}
+
+/// Takes back the revocation of `serial`, recording why.
+pub fn unrevoke(tx: &Connection, serial: &[u8], reason: &str, now: u64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE licenses SET revoked_at = NULL, revoke_reason = NULL WHERE serial = ?1",
+        [serial],
+    )?;
+    record_revocation(tx, serial, "undo", reason, now)
+}
+
+/// A recorded license as the allocation check counts it: its stored chain
+/// and its hold.
+pub fn recorded_hold(conn: &Connection, serial: &[u8]) -> rusqlite::Result<(Vec<u8>, NewHold)> {
+    let (chain, subject, kind, nbf, exp, delegates): (Vec<u8>, String, String, i64, Option<i64>, bool) =
+        conn.query_row(
+            "SELECT chain, subject, kind, nbf, exp, delegate_kid IS NOT NULL FROM licenses WHERE serial = ?1",
+            [serial],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )?;
+    Ok((
+        chain,
+        NewHold {
+            nbf: u64_of(nbf),
+            exp: exp.map(u64_of),
+            quotas: quotas_of(conn, serial)?,
+            subject,
+            addon: kind == "add-on",
+            delegates,
+        },
+    ))
+}
+
+/// The end of a recorded license.
+pub fn exp_of(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<u64>> {
+    conn.query_row(
+        "SELECT exp FROM licenses WHERE serial = ?1",
+        [serial],
+        |r| Ok(r.get::<_, Option<i64>>(0)?.map(u64_of)),
+    )
+}
+
+/// Takes back the record of a license that was not delivered.
+pub fn delete_record(tx: &Connection, serial: &[u8]) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM quotas WHERE serial = ?1", [serial])?;
+    tx.execute("DELETE FROM licenses WHERE serial = ?1", [serial])?;
+    Ok(())
+}
+
+/// A license an earlier batch minted: its stored chain, file format and
+/// contact.
+#[derive(Debug)]
+pub struct Issued {
+    pub chain: Vec<u8>,
+    pub file_format: String,
+    pub contact: Option<String>,
+}
+
+/// What an earlier batch minted for `subject` under `parent` with `plan`.
+pub fn issued_for(
+    conn: &Connection,
+    parent: &[u8],
+    subject: &str,
+    plan: &str,
+) -> rusqlite::Result<Option<Issued>> {
+    conn.prepare_cached(
+        "SELECT chain, file_format, contact FROM licenses WHERE parent = ?1 AND subject = ?2 AND plan = ?3 AND origin = 'issued' AND revoked_at IS NULL",
+    )?
+    .query_row(params![parent, subject, plan], |r| {
+        Ok(Issued {
+            chain: r.get(0)?,
+            file_format: r.get(1)?,
+            contact: r.get(2)?,
+        })
+    })
+    .optional()
+}
+
+fn u64_of(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
 /// Records a revocation or its undo in the license's history.
 pub fn record_revocation(
     tx: &Connection,

@@ -24,7 +24,6 @@ use crate::output::safe;
 use crate::plans::Plan;
 use crate::time::parse_time;
 use licet_common::{Container, Quota};
-use rusqlite::OptionalExtension;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -298,22 +297,13 @@ fn existing(
     subject: &str,
     plan: &str,
 ) -> rusqlite::Result<Option<Existing>> {
-    conn.prepare_cached(
-        "SELECT chain, file_format, contact FROM licenses WHERE parent = ?1 AND subject = ?2 AND plan = ?3 AND origin = 'issued' AND revoked_at IS NULL",
-    )?
-    .query_row(
-        rusqlite::params![parent, subject, plan],
-        |r| {
-            let chain: Vec<u8> = r.get(0)?;
-            let format: String = r.get(1)?;
-            Ok(Existing {
-                file_bytes: file_form(&chain, format == "binary").0,
-                contact: r.get(2)?,
-                chain,
-            })
-        },
+    Ok(
+        crate::ledger::issued_for(conn, parent, subject, plan)?.map(|i| Existing {
+            file_bytes: file_form(&i.chain, i.file_format == "binary").0,
+            contact: i.contact,
+            chain: i.chain,
+        }),
     )
-    .optional()
 }
 
 /// The file a batch writes for `subject`: its segments joined by `+`, a

@@ -623,10 +623,7 @@ pub fn run(
         // Not delivered: take the record back so the ledger matches the files.
         let err = ledger_err(&ledger, "undo the record");
         let tx = ledger.write()?;
-        tx.execute("DELETE FROM quotas WHERE serial = ?1", [&claims.serial])
-            .map_err(&err)?;
-        tx.execute("DELETE FROM licenses WHERE serial = ?1", [&claims.serial])
-            .map_err(&err)?;
+        crate::ledger::delete_record(&tx, &claims.serial).map_err(&err)?;
         tx.commit().map_err(&err)?;
         return Err(e);
     }

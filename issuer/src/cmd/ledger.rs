@@ -8,7 +8,6 @@ use crate::ledger::{Ledger, db_error, holds, peak, record_ancestors, resolve};
 use crate::output::{hex, safe};
 use crate::time::{format_time, parse_duration, parse_time};
 use licet_common::{Container, Group};
-use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
@@ -18,19 +17,6 @@ fn now_or(at: Option<&str>) -> Result<u64> {
         Some(t) => parse_time(t, crate::time::now(), "--at"),
         None => Ok(crate::time::now()),
     }
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-struct Held {
-    serial: Vec<u8>,
-    tier: String,
-    kind: String,
-    nbf: u64,
-    exp: Option<u64>,
-    contact: Option<String>,
 }
 
 pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
@@ -43,27 +29,7 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
     })?;
     let ledger = Ledger::open_existing(&resolve(ledger_path)?)?;
     let err = |e: rusqlite::Error| db_error(&ledger.path, "read", &e);
-    let mut stmt = ledger
-        .conn
-        .prepare("SELECT serial, tier, kind, nbf, exp, contact FROM licenses WHERE subject = ?1 AND revoked_at IS NULL AND (exp IS NULL OR exp > ?2) ORDER BY nbf, serial")
-        .map_err(err)?;
-    let held: Vec<Held> = stmt
-        .query_map(
-            params![group.as_str(), i64::try_from(now).unwrap_or(i64::MAX)],
-            |r| {
-                Ok(Held {
-                    serial: r.get(0)?,
-                    tier: r.get(1)?,
-                    kind: r.get(2)?,
-                    nbf: to_u64(r.get(3)?),
-                    exp: r.get::<_, Option<i64>>(4)?.map(to_u64),
-                    contact: r.get(5)?,
-                })
-            },
-        )
-        .map_err(err)?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(err)?;
+    let held = crate::ledger::held_by(&ledger.conn, group.as_str(), now).map_err(err)?;
     let mut licenses = Vec::new();
     let mut text = String::new();
     use std::fmt::Write as _;
@@ -73,23 +39,8 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
     }
     let mut over_allocations = 0usize;
     for h in &held {
-        let mut q = ledger
-            .conn
-            .prepare_cached("SELECT name, value FROM quotas WHERE serial = ?1 ORDER BY name")
-            .map_err(err)?;
-        let quotas: Vec<(String, Option<i64>)> = q
-            .query_map([&h.serial], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(err)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(err)?;
-        let children: i64 = ledger
-            .conn
-            .query_row(
-                "SELECT count(*) FROM licenses WHERE parent = ?1 AND revoked_at IS NULL",
-                [&h.serial],
-                |r| r.get(0),
-            )
-            .map_err(err)?;
+        let quotas = crate::ledger::quotas_of(&ledger.conn, &h.serial).map_err(err)?;
+        let children = crate::ledger::children_count(&ledger.conn, &h.serial).map_err(err)?;
         let until = match h.exp {
             Some(e) => format!(
                 "until {} ({})",
@@ -119,7 +70,7 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
         for (name, limit) in quotas {
             let hs = holds(&ledger.conn, &h.serial, &name, from, h.exp).map_err(err)?;
             let allocated = peak(&hs, from, h.exp);
-            let limit_u = limit.map(to_u64);
+            let limit_u = limit.map(u64::from);
             let remaining = match (limit_u, allocated) {
                 (Some(l), Some(a)) => Some(l.saturating_sub(a)),
                 _ => None,
@@ -201,14 +152,7 @@ fn recurrence(every: &str) -> Result<Option<u64>> {
 }
 
 /// A license due for a reminder.
-struct Due {
-    serial: Vec<u8>,
-    group: String,
-    contact: Option<String>,
-    tier: String,
-    kind: String,
-    exp: u64,
-}
+use crate::ledger::Due;
 
 pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
     // --at previews another time: what is recorded is only ever a real run.
@@ -225,49 +169,9 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
     let path = ledger.path.clone();
     let err = move |e: rusqlite::Error| db_error(&path, "remind", &e);
     let tx = ledger.write()?;
-    let due: Vec<Due> = {
-        let mut stmt = tx
-            .prepare(
-                // An add-on without a contact reaches whoever holds a base
-                // license of its group, else its parent's contact.
-                "SELECT l.serial, l.subject,
-                        COALESCE(l.contact,
-                                 (SELECT b.contact FROM licenses b WHERE l.kind = 'add-on' AND b.subject = l.subject
-                                    AND b.kind = 'license' AND b.contact IS NOT NULL AND b.revoked_at IS NULL
-                                  ORDER BY b.minted_at DESC LIMIT 1),
-                                 (SELECT p.contact FROM licenses p WHERE l.kind = 'add-on' AND p.serial = l.parent)),
-                        l.tier, l.kind, l.exp FROM licenses l
-                 WHERE l.exp IS NOT NULL AND l.revoked_at IS NULL AND l.exp > ?1 AND l.exp <= ?2
-                   AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.serial = l.serial AND (?3 IS NULL OR r.sent_at > ?1 - ?3))
-                 ORDER BY l.exp, l.subject",
-            )
-            .map_err(&err)?;
-        let now_i = i64::try_from(now).unwrap_or(i64::MAX);
-        let until = i64::try_from(now.saturating_add(within)).unwrap_or(i64::MAX);
-        let every_i = every.map(|e| i64::try_from(e).unwrap_or(i64::MAX));
-        stmt.query_map(params![now_i, until, every_i], |r| {
-            Ok(Due {
-                serial: r.get(0)?,
-                group: r.get(1)?,
-                contact: r.get(2)?,
-                tier: r.get(3)?,
-                kind: r.get(4)?,
-                exp: to_u64(r.get(5)?),
-            })
-        })
-        .map_err(&err)?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(&err)?
-    };
+    let due = crate::ledger::due_reminders(&tx, now, within, every).map_err(&err)?;
     if record {
-        let mut ins = tx
-            .prepare_cached("INSERT OR IGNORE INTO reminders (serial, sent_at) VALUES (?1, ?2)")
-            .map_err(&err)?;
-        for Due { serial, .. } in &due {
-            ins.execute(params![serial, i64::try_from(now).unwrap_or(i64::MAX)])
-                .map_err(&err)?;
-        }
-        drop(ins);
+        crate::ledger::record_reminders(&tx, &due, now).map_err(&err)?;
         tx.commit().map_err(&err)?;
     }
     let days_left = |exp: u64| exp.saturating_sub(now).div_ceil(86_400);
@@ -367,14 +271,7 @@ pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write
     let err = move |e: rusqlite::Error| db_error(&path, "revoke", &e);
     let now = crate::time::now();
     let tx = ledger.write()?;
-    let state: Option<Option<i64>> = tx
-        .query_row(
-            "SELECT revoked_at FROM licenses WHERE serial = ?1",
-            [&serial],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(&err)?;
+    let state = crate::ledger::revoked_at(&tx, &serial).map_err(&err)?;
     let Some(revoked_at) = state else {
         return Err(CliError::usage(
             format!("{} is not in the ledger", hex(&serial)),
@@ -389,12 +286,7 @@ pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write
             ));
         }
         undo_fits(&tx, &serial).map_err(&err)??;
-        tx.execute(
-            "UPDATE licenses SET revoked_at = NULL, revoke_reason = NULL WHERE serial = ?1",
-            [&serial],
-        )
-        .map_err(&err)?;
-        crate::ledger::record_revocation(&tx, &serial, "undo", &args.reason, now).map_err(&err)?;
+        crate::ledger::unrevoke(&tx, &serial, &args.reason, now).map_err(&err)?;
         tx.commit().map_err(&err)?;
         writeln!(
             out,
@@ -424,20 +316,9 @@ pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write
         } else {
             format!("with {}: {}", hex(&serial), args.reason)
         };
-        tx.execute(
-            "UPDATE licenses SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
-            params![s, i64::try_from(now).unwrap_or(i64::MAX), reason],
-        )
-        .map_err(&err)?;
-        crate::ledger::record_revocation(&tx, s, "revoke", &reason, now).map_err(&err)?;
+        crate::ledger::revoke(&tx, s, &reason, now).map_err(&err)?;
     }
-    let exp: Option<i64> = tx
-        .query_row(
-            "SELECT exp FROM licenses WHERE serial = ?1",
-            [&serial],
-            |r| r.get(0),
-        )
-        .map_err(&err)?;
+    let exp = crate::ledger::exp_of(&tx, &serial).map_err(&err)?;
     tx.commit().map_err(&err)?;
     let until = |e: Option<u64>| {
         e.map_or("it has no end date".to_owned(), |e| {
@@ -471,7 +352,7 @@ pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write
     writeln!(
         out,
         "on panels: revoking is recorded here only; a panel holding it keeps it valid ({}) until revocation reaches it",
-        until(exp.map(to_u64))
+        until(exp)
     )?;
     Ok(0)
 }
@@ -479,22 +360,7 @@ pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write
 /// Whether `serial`, revoked, fits its parent's allocation again beside the
 /// licenses minted since: its own record as a new hold.
 fn undo_fits(tx: &rusqlite::Connection, serial: &[u8]) -> rusqlite::Result<Result<()>> {
-    let (chain, subject, kind, nbf, exp, delegates): (Vec<u8>, String, String, i64, Option<i64>, bool) = tx
-        .query_row(
-            "SELECT chain, subject, kind, nbf, exp, delegate_kid IS NOT NULL FROM licenses WHERE serial = ?1",
-            [serial],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-        )?;
-    let quotas: Vec<(String, Option<u32>)> = tx
-        .prepare_cached("SELECT name, value FROM quotas WHERE serial = ?1")?
-        .query_map([serial], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?
-                    .map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let (chain, hold) = crate::ledger::recorded_hold(tx, serial)?;
     let damaged = || {
         CliError::usage(
             format!("the stored chain of {} does not check", hex(serial)),
@@ -511,14 +377,7 @@ fn undo_fits(tx: &rusqlite::Connection, serial: &[u8]) -> rusqlite::Result<Resul
         return Ok(Ok(())); // a root license: no parent allocation
     }
     let parent = grants.prefix(container.len() - 1);
-    let hold = crate::ledger::NewHold {
-        nbf: to_u64(nbf),
-        exp: exp.map(to_u64),
-        quotas,
-        subject,
-        addon: kind == "add-on",
-        delegates,
-    };
+
     Ok(
         match crate::ledger::check_allocation(tx, &parent, &[hold])? {
             None => Ok(()),
