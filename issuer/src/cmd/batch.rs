@@ -14,7 +14,7 @@
 
 use super::issue::{
     Minter, Request, apply_flags, build_claims, check, file_form, ledger_err, over_allocation,
-    parse_contact, parse_devices, parse_names, request_from_plan, tier_named,
+    parse_contact, parse_devices, parse_names, parse_quota_value, request_from_plan, tier_named,
 };
 use crate::cli::IssueArgs;
 use crate::error::{CliError, Result, io_error};
@@ -23,7 +23,7 @@ use crate::ledger::{Ledger, NewHold, check_allocation, db_error, insert, record_
 use crate::output::safe;
 use crate::plans::Plan;
 use crate::time::parse_time;
-use licet_common::{Container, Quota};
+use licet_common::Container;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -139,16 +139,9 @@ fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Ro
                     }
                     _ => {
                         if let Some(q) = h.strip_prefix("quota.") {
-                            let value = if v == "unlimited" {
-                                Quota::Unlimited
-                            } else {
-                                Quota::Count(v.parse().map_err(|_| {
-                                    CliError::usage(
-                                        format!("{h} = {:?} is not a count", safe(v)),
-                                        "",
-                                    )
-                                })?)
-                            };
+                            let value = parse_quota_value(v).ok_or_else(|| {
+                                CliError::usage(format!("{h} = {:?} is not a count", safe(v)), "")
+                            })?;
                             r.quotas.insert(q.to_owned(), value);
                         } else if let Some(role) = h.strip_prefix("role.") {
                             let grants = parse_names(

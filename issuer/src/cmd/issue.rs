@@ -25,6 +25,17 @@ fn usage(msg: impl Into<String>, hint: &str) -> CliError {
     CliError::usage(msg, hint)
 }
 
+/// A quota value as text — a count or `unlimited` — wherever it is written:
+/// `--quota NAME=V`, a plan (through [`crate::plans::quota_args`]) and a
+/// batch row's `quota.NAME` cell.
+pub(crate) fn parse_quota_value(text: &str) -> Option<Quota> {
+    if text == "unlimited" {
+        Some(Quota::Unlimited)
+    } else {
+        text.parse().ok().map(Quota::Count)
+    }
+}
+
 pub fn parse_quotas(items: &[String]) -> Result<BTreeMap<String, Quota>> {
     let mut out = BTreeMap::new();
     for item in items {
@@ -38,20 +49,16 @@ pub fn parse_quotas(items: &[String]) -> Result<BTreeMap<String, Quota>> {
                 "names are 1-32 of a-z 0-9 _ - . starting with a letter",
             ));
         }
-        let q = if value == "unlimited" {
-            Quota::Unlimited
-        } else {
-            Quota::Count(value.parse().map_err(|_| {
-                usage(
-                    format!(
-                        "--quota {}: {} is not a count from 0 to 4294967295",
-                        safe(item),
-                        safe(value)
-                    ),
-                    hint,
-                )
-            })?)
-        };
+        let q = parse_quota_value(value).ok_or_else(|| {
+            usage(
+                format!(
+                    "--quota {}: {} is not a count from 0 to 4294967295",
+                    safe(item),
+                    safe(value)
+                ),
+                hint,
+            )
+        })?;
         if out.insert(name.to_owned(), q).is_some() {
             return Err(usage(
                 format!("--quota {name} is given twice"),
