@@ -2276,3 +2276,48 @@ fn every_command_follows_the_exit_code_table() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error: ") && err.contains("hint: "), "{err}");
 }
+
+/// Issue 13, CSV injection: a contact such as `=HYPERLINK(…)` (it can come
+/// in through a dealer's batch file) was written by `remind --csv` as a live
+/// formula. Cells that would start a formula are neutralised.
+#[test]
+fn remind_csv_writes_no_live_formula() {
+    let t = setup();
+    let d = t.path();
+    let evil = r#"=HYPERLINK("http://evil.example","click")"#;
+    std::fs::write(
+        d.join("rows.csv"),
+        format!(
+            "subject,contact,expires\nacme/d/b1,\"{}\",2027-02-10\n",
+            evil.replace('"', "\"\"")
+        ),
+    )
+    .unwrap();
+    ok(d, &batch_args("rows.csv", "out", &[]));
+    let (code, _, err) = child(
+        d,
+        "acme/d/b2",
+        1,
+        &["--contact", "+1 555 0100", "--expires", "2027-02-12"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let csv = ok(
+        d,
+        &[
+            "remind",
+            "--within",
+            "30d",
+            "--csv",
+            "--dry-run",
+            "--at",
+            "2027-02-01",
+        ],
+    );
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let contacts: Vec<String> = rows.records().map(|r| r.unwrap()[2].to_owned()).collect();
+    assert_eq!(
+        contacts,
+        [format!("'{evil}"), "'+1 555 0100".to_owned()],
+        "{csv}"
+    );
+}

@@ -205,15 +205,19 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
             exp: e,
         } in &due
         {
-            let _ = w.write_record([
-                hex(s),
-                g.clone(),
-                c.clone().unwrap_or_default(),
-                t.clone(),
-                k.clone(),
-                format_time(*e),
-                days_left(*e).to_string(),
-            ]);
+            let _ = w.write_record(
+                [
+                    hex(s),
+                    g.clone(),
+                    c.clone().unwrap_or_default(),
+                    t.clone(),
+                    k.clone(),
+                    format_time(*e),
+                    days_left(*e).to_string(),
+                ]
+                .iter()
+                .map(|cell| crate::output::csv_cell(cell)),
+            );
         }
         out.write_all(&w.into_inner().unwrap_or_default())?;
     } else {
