@@ -56,6 +56,7 @@ def kid(x):
 @pytest.fixture(scope="module")
 def minted(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("minted")
+    licet(tmp, "ledger", "init")
     for who in ("vendor", "dist", "dealer"):
         licet(tmp, "key", "generate", "--out", who, "--unencrypted")
     licet(tmp, "issue", "--key", "vendor.key", "--subject", "acme/dist-7", "--delegate", "dist.pub",
