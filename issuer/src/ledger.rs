@@ -461,11 +461,6 @@ impl Ledger {
         Self::open_file(path)
     }
 
-    /// [`Self::open`]: kept for the commands that only read.
-    pub fn open_existing(path: &Path) -> Result<Self> {
-        Self::open(path)
-    }
-
     fn open_file(path: &Path) -> Result<Self> {
         // Ledgers made before `ledger init` were readable by every local
         // user: owner-only from the first open on (best effort: a ledger

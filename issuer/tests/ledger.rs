@@ -1355,7 +1355,16 @@ fn issue_needs_a_trusted_root_and_the_ledger_keeps_it() {
     let (code, err) = other(&["--trust", "dealer.pub"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("not a valid chain"), "{err}");
-    assert_eq!(other(&["--trust", "vendor.pub"]).0, 0);
+    // Only the root that signed the parent is recorded, not every --trust.
+    assert_eq!(
+        other(&["--trust", "vendor.pub", "--trust", "dealer.pub"]).0,
+        0
+    );
+    let roots: i64 = rusqlite::Connection::open(d.join("dealer-ledger.sqlite"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM roots", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(roots, 1);
     let (code, err) = other(&[]);
     assert_eq!(code, 0, "the root was recorded: {err}");
 }

@@ -473,10 +473,19 @@ impl<'p> Minter<'p> {
         })
     }
 
-    /// Records in the ledger the roots this run was given, and for a root
+    /// Records in the ledger the root given to `--trust` that signed the
+    /// parent chain (a key that checked nothing is not recorded: a mistaken
+    /// `--trust` must not become a root for later runs), and for a root
     /// license the root key it was signed with.
     pub(crate) fn record_roots(&self, tx: &rusqlite::Connection, now: u64) -> rusqlite::Result<()> {
-        crate::ledger::add_roots(tx, &self.trusted, "--trust", now)?;
+        let root_kid = self.parent.as_ref().and_then(|p| p.link(0)).map(|l| l.kid);
+        let signed: Vec<[u8; 32]> = self
+            .trusted
+            .iter()
+            .filter(|k| root_kid == Some(&licet_keys::kid(k)))
+            .copied()
+            .collect();
+        crate::ledger::add_roots(tx, &signed, "--trust", now)?;
         if self.parent.is_none() {
             let own = self.key.verifying_key().to_bytes();
             crate::ledger::add_roots(tx, &[own], "root license", now)?;

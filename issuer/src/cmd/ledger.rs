@@ -27,7 +27,7 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
             "a group id looks like acme/dist-7/dealer-3",
         )
     })?;
-    let ledger = Ledger::open_existing(&resolve(ledger_path)?)?;
+    let ledger = Ledger::open(&resolve(ledger_path)?)?;
     let err = |e: rusqlite::Error| db_error(&ledger.path, "read", &e);
     let held = crate::ledger::held_by(&ledger.conn, group.as_str(), now).map_err(err)?;
     let mut licenses = Vec::new();
@@ -165,7 +165,7 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
         )
     })?;
     let every = recurrence(&args.every)?;
-    let mut ledger = Ledger::open_existing(&resolve(ledger_path)?)?;
+    let mut ledger = Ledger::open(&resolve(ledger_path)?)?;
     let path = ledger.path.clone();
     let err = move |e: rusqlite::Error| db_error(&path, "remind", &e);
     let tx = ledger.write()?;
@@ -270,7 +270,7 @@ pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write
             "say why the license is revoked",
         ));
     }
-    let mut ledger = Ledger::open_existing(&resolve(ledger_path)?)?;
+    let mut ledger = Ledger::open(&resolve(ledger_path)?)?;
     let path = ledger.path.clone();
     let err = move |e: rusqlite::Error| db_error(&path, "revoke", &e);
     let now = crate::time::now();
