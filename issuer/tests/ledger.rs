@@ -1192,8 +1192,25 @@ fn import_refuses_a_serial_recorded_with_other_content() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(subjects, ["acme/d", "acme/d/c1"]);
-    let out = ok(d, &["ledger", "import", "c1.lic", "--trust", "root.pub"]);
+    ok(d, &["key", "generate", "--out", "other", "--unencrypted"]);
+    let out = ok(
+        d,
+        &[
+            "ledger",
+            "import",
+            "c1.lic",
+            "--trust",
+            "root.pub",
+            "--trust",
+            "other.pub",
+        ],
+    );
     assert!(out.contains("recorded 0 new link(s)"), "{out}");
+    // Only the root that signed the imports is recorded, not other.pub.
+    let roots: i64 = db
+        .query_row("SELECT count(*) FROM roots", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(roots, 1);
 }
 
 /// Issue 12, "batch loses a license": `acme/d/complex_1` and

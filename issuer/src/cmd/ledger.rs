@@ -446,7 +446,13 @@ pub fn import(
             return Err(conflict.error(&format!("nothing from {shown} was imported")));
         }
         let n = record_ancestors(&tx, &grants, c.len(), now).map_err(&err)?;
-        crate::ledger::add_roots(&tx, &root_keys, "ledger import --trust", now).map_err(&err)?;
+        // Only the root that signed this chain becomes a recorded root.
+        let signer: Vec<[u8; 32]> = root_keys
+            .iter()
+            .filter(|k| c.link(0).is_some_and(|l| l.kid == &licet_keys::kid(k)))
+            .copied()
+            .collect();
+        crate::ledger::add_roots(&tx, &signer, "ledger import --trust", now).map_err(&err)?;
         recorded += n;
         // Over-allocation under each parent of the chain.
         for i in 1..c.len() {
