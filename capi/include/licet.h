@@ -148,6 +148,9 @@
 // Largest binary license.
 #define LICET_MAX_LICENSE_BYTES 8192
 
+// Largest text `licet_dearmor` reads for one license, in bytes.
+#define LICET_MAX_ARMOR_BYTES 32768
+
 // Bytes per verify-once cache slot.
 #define LICET_CACHE_ENTRY_BYTES 32
 
@@ -459,7 +462,10 @@ uint64_t licet_evaluation_floor(const struct LicetEvaluation *ev);
 
 // Decodes a license in text armor (`-----BEGIN LICET LICENSE-----`) into
 // `out` (`out_cap` bytes; `LICET_MAX_LICENSE_BYTES` always suffices) and
-// sets `out_len`. Binary input is copied unchanged.
+// sets `out_len`. Binary input is copied unchanged. Text is read as people
+// paste it (a byte order mark, CRLF, indentation, email quoting, the text
+// of an email around the license; at most `LICET_MAX_ARMOR_BYTES`); text
+// that holds no license or a broken one returns `LICET_E_DECODE`.
 //
 // # Safety
 // `input` valid for `input_len` bytes, `out` for writes of `out_cap` bytes

@@ -116,6 +116,8 @@ pub const LICET_MAX_LICENSES: usize = 8;
 pub const LICET_MAX_EFFECTIVE_GRANTS: usize = 128;
 /// Largest binary license.
 pub const LICET_MAX_LICENSE_BYTES: usize = 8192;
+/// Largest text `licet_dearmor` reads for one license, in bytes.
+pub const LICET_MAX_ARMOR_BYTES: usize = 32768;
 /// Bytes per verify-once cache slot.
 pub const LICET_CACHE_ENTRY_BYTES: usize = 32;
 /// A quota value meaning "unlimited".
@@ -237,6 +239,7 @@ const _: () = assert!(align_of::<Stored>() <= align_of::<LicetEvaluation>());
 const _: () = assert!(LICET_MAX_LICENSES == licet_verifier::MAX_LICENSES);
 const _: () = assert!(LICET_CACHE_ENTRY_BYTES == CACHE_ENTRY_BYTES);
 const _: () = assert!(LICET_MAX_LICENSE_BYTES == licet_verifier::format::limits::MAX_LICENSE_BYTES);
+const _: () = assert!(LICET_MAX_ARMOR_BYTES == licet_verifier::format::limits::MAX_ARMOR_BYTES);
 
 /// The value of a `Result<T, i32>`, or return its code from the function.
 macro_rules! try_code {
@@ -925,7 +928,10 @@ pub unsafe extern "C" fn licet_evaluation_floor(ev: *const LicetEvaluation) -> u
 
 /// Decodes a license in text armor (`-----BEGIN LICET LICENSE-----`) into
 /// `out` (`out_cap` bytes; `LICET_MAX_LICENSE_BYTES` always suffices) and
-/// sets `out_len`. Binary input is copied unchanged.
+/// sets `out_len`. Binary input is copied unchanged. Text is read as people
+/// paste it (a byte order mark, CRLF, indentation, email quoting, the text
+/// of an email around the license; at most `LICET_MAX_ARMOR_BYTES`); text
+/// that holds no license or a broken one returns `LICET_E_DECODE`.
 ///
 /// # Safety
 /// `input` valid for `input_len` bytes, `out` for writes of `out_cap` bytes
@@ -949,14 +955,10 @@ pub unsafe extern "C" fn licet_dearmor(
     }
     // SAFETY: non-null and writable for `out_cap` bytes by contract.
     let out = unsafe { core::slice::from_raw_parts_mut(out, out_cap) };
-    let decoded = if licet_verifier::format::armor::is_armored(input) {
-        let mut buf = [0u8; LICET_MAX_LICENSE_BYTES];
-        match licet_verifier::dearmor(input, &mut buf) {
-            Ok(d) => copy(d, out),
-            Err(e) => Err(code(&e)),
-        }
-    } else {
-        copy(input, out)
+    let mut buf = [0u8; LICET_MAX_LICENSE_BYTES];
+    let decoded = match licet_verifier::dearmor(input, &mut buf) {
+        Ok(d) => copy(d, out),
+        Err(e) => Err(code(&e)),
     };
     match decoded {
         Ok(n) => {

@@ -61,10 +61,11 @@ pub enum DecodeErrorKind {
         /// The version found.
         version: u64,
     },
-    /// The text armor is broken (missing or wrong BEGIN/END line, bad base64).
+    /// The text form is broken, or the text holds no license
+    /// (`crate::armor::Problem` says what, in plain words).
     Armor {
         /// What is wrong with it.
-        what: &'static str,
+        problem: crate::armor::Problem,
     },
 }
 
@@ -97,14 +98,22 @@ impl fmt::Display for DecodeErrorKind {
                     "container version {version} is not supported (this build reads 1)"
                 )
             }
-            Self::Armor { what } => write!(f, "text armor: {what}"),
+            Self::Armor { problem } => f.write_str(problem.message()),
         }
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.kind, self.offset)
+        match self.kind {
+            DecodeErrorKind::Armor { problem } if !problem.has_position() => {
+                write!(f, "{}", self.kind)
+            }
+            DecodeErrorKind::Armor { .. } => {
+                write!(f, "{} (at byte {} of the text)", self.kind, self.offset)
+            }
+            _ => write!(f, "{} at byte {}", self.kind, self.offset),
+        }
     }
 }
 

@@ -3,10 +3,10 @@
 
 /// Largest binary license file (the CBOR container), in bytes.
 pub const MAX_LICENSE_BYTES: usize = 8192;
-/// Largest text-armored license file, in bytes: base64 of
-/// [`MAX_LICENSE_BYTES`] in 64-column lines plus the two armor lines and
-/// some whitespace slack.
-pub const MAX_ARMOR_BYTES: usize = 11_400;
+/// Largest text read for one license, in bytes: the armor of
+/// [`MAX_LICENSE_BYTES`] is about 11.2 KB; the rest is room for what pasting
+/// adds (email quoting, indentation, the email's own text around it).
+pub const MAX_ARMOR_BYTES: usize = 32_768;
 /// Most links in one chain (root-most first).
 pub const MAX_LINKS: usize = 8;
 /// Largest encoded protected header of a link, in bytes.

@@ -7,18 +7,41 @@ use std::io::Read;
 use std::path::Path;
 use zeroize::Zeroizing;
 
-/// Reads a license file (text armor or binary) and returns the binary bytes.
-/// Armor errors are reported here; CBOR errors when decoding.
+/// How a license path is named in messages: `-` is standard input.
+pub fn shown_path(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard input".to_owned()
+    } else {
+        crate::output::safe(&path.display().to_string())
+    }
+}
+
+/// Reads a license file (text armor or binary) and returns the binary bytes;
+/// `-` reads standard input. Armor errors are reported here; CBOR errors
+/// when decoding.
 pub fn read_license(path: &Path) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path).map_err(|e| io_error(path, "read", &e))?;
-    let mut raw = Vec::new();
     let cap = u64::try_from(MAX_ARMOR_BYTES)
         .unwrap_or(u64::MAX)
         .saturating_add(1);
-    file.take(cap)
-        .read_to_end(&mut raw)
-        .map_err(|e| io_error(path, "read", &e))?;
-    decode_license_bytes(&raw, &crate::output::safe(&path.display().to_string()))
+    let mut raw = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(cap)
+            .read_to_end(&mut raw)
+            .map_err(|e| {
+                CliError::usage(
+                    format!("cannot read standard input: {e}"),
+                    "pipe or paste the license into the command, or pass its file",
+                )
+            })?;
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| io_error(path, "read", &e))?;
+        file.take(cap)
+            .read_to_end(&mut raw)
+            .map_err(|e| io_error(path, "read", &e))?;
+    }
+    decode_license_bytes(&raw, &shown_path(path))
 }
 
 /// Reads the license given to `--parent`: a file that is not a license (a
@@ -27,19 +50,8 @@ pub fn read_license(path: &Path) -> Result<Vec<u8>> {
 pub fn read_parent(path: &Path) -> Result<Vec<u8>> {
     let shown = crate::output::safe(&path.display().to_string());
     let bytes = read_license(path).map_err(|e| {
-        let head = std::fs::read(path)
-            .map(|b| b.get(..64).unwrap_or(&b).to_vec())
-            .unwrap_or_default();
-        let head = String::from_utf8_lossy(&head);
-        let message = if head.contains("-----BEGIN PUBLIC KEY-----") {
-            format!("--parent {shown} is a public key, not a license")
-        } else if head.contains("PRIVATE KEY-----") {
-            format!("--parent {shown} is a secret key, not a license")
-        } else {
-            format!("--parent {shown}: {}", e.message)
-        };
         CliError::usage(
-            message,
+            format!("--parent {}", e.message),
             "--parent takes the license file your issuer minted for you (e.g. dist.lic); your key goes to --key",
         )
     })?;
@@ -55,22 +67,23 @@ pub fn read_parent(path: &Path) -> Result<Vec<u8>> {
 /// The binary license in the contents of a license file (text armor or
 /// binary); `shown` names the file in errors.
 pub fn decode_license_bytes(raw: &[u8], shown: &str) -> Result<Vec<u8>> {
+    use licet_common::DecodeErrorKind;
     let mut buf = [0u8; MAX_LICENSE_BYTES];
-    let bytes = dearmor(raw, &mut buf).map_err(|e| {
-        CliError::rejected(
-            format!("{shown}: {e}"),
-            "the file is damaged or not a licet license; ask its issuer for a fresh copy",
-        )
-    })?;
-    if bytes.len() > MAX_LICENSE_BYTES {
-        return Err(CliError::rejected(
-            format!(
-                "{shown}: {} bytes is over the {MAX_LICENSE_BYTES}-byte limit of a license file",
-                raw.len()
+    let bytes = dearmor(raw, &mut buf).map_err(|e| match e {
+        licet_verifier::Error::Decode(d) => match d.kind {
+            DecodeErrorKind::Armor { problem } => {
+                CliError::rejected(format!("{shown}: {d}"), problem.hint())
+            }
+            _ => CliError::rejected(
+                format!("{shown}: {}", d.kind),
+                "this is not a licet license, or it is damaged; ask its issuer for a fresh copy",
             ),
-            "this is not a licet license, or it is damaged",
-        ));
-    }
+        },
+        other => CliError::rejected(
+            format!("{shown}: {other}"),
+            "the file is damaged or not a licet license; ask its issuer for a fresh copy",
+        ),
+    })?;
     Ok(bytes.to_vec())
 }
 

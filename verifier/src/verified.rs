@@ -12,8 +12,10 @@ use licet_common::{Quota, QuotaName, Tier, armor};
 /// Default reminder window before expiry: 30 days, in seconds.
 pub const DEFAULT_REMIND_SECONDS: u64 = 30 * 24 * 60 * 60;
 
-/// Decodes the text armor into `buf` when `input` is armored, else returns
-/// `input` itself: either way, the binary license.
+/// The binary license in the contents of a license file: text (armor as
+/// people paste it, `licet_common::armor`) is decoded into `buf`, binary is
+/// returned as it is. Text that holds no license, or a broken one, is a
+/// [`DecodeErrorKind::Armor`] error whose problem says what it is.
 pub fn dearmor<'b>(
     input: &'b [u8],
     buf: &'b mut [u8; MAX_LICENSE_BYTES],
@@ -23,7 +25,7 @@ pub fn dearmor<'b>(
             return Err(Error::Decode(DecodeError::new(
                 MAX_ARMOR_BYTES,
                 DecodeErrorKind::TooLarge {
-                    what: "armored license file",
+                    what: "text of a license",
                     limit: MAX_ARMOR_BYTES,
                 },
             )));

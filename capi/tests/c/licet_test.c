@@ -362,6 +362,29 @@ int main(int argc, char **argv) {
   CHECK_CODE(licet_dearmor(armored.data, armored.len, decoded, 10, &decoded_len), LICET_E_BUFFER_TOO_SMALL);
   CHECK_CODE(licet_dearmor(chain3.data, chain3.len, decoded, sizeof decoded, &decoded_len), LICET_OK);
   CHECK(decoded_len == chain3.len && memcmp(decoded, chain3.data, chain3.len) == 0, "binary passes through");
+  /* As pasted from an email: a byte order mark, CRLF, "> " quoting, text around it. */
+  static uint8_t pasted[LICET_MAX_ARMOR_BYTES];
+  static uint8_t from_paste[LICET_MAX_LICENSE_BYTES];
+  size_t pasted_len = 0, from_paste_len = 0;
+  const char *intro = "\xEF\xBB\xBFHello,\r\nhere is the license:\r\n";
+  memcpy(pasted, intro, strlen(intro));
+  pasted_len = strlen(intro);
+  for (size_t i = 0; i < armored.len; i++) {
+    if (i == 0 || armored.data[i - 1] == '\n') {
+      memcpy(pasted + pasted_len, "> ", 2);
+      pasted_len += 2;
+    }
+    if (armored.data[i] == '\n') pasted[pasted_len++] = '\r';
+    pasted[pasted_len++] = armored.data[i];
+  }
+  memcpy(pasted + pasted_len, "Regards\r\n", 9);
+  pasted_len += 9;
+  CHECK_CODE(licet_dearmor(armored.data, armored.len, decoded, sizeof decoded, &decoded_len), LICET_OK);
+  CHECK_CODE(licet_dearmor(pasted, pasted_len, from_paste, sizeof from_paste, &from_paste_len), LICET_OK);
+  CHECK(from_paste_len == decoded_len && memcmp(from_paste, decoded, decoded_len) == 0,
+        "a pasted license decodes to the same bytes");
+  /* The first half of the armor: its END line is missing. */
+  CHECK_CODE(licet_dearmor(armored.data, armored.len / 2, decoded, sizeof decoded, &decoded_len), LICET_E_DECODE);
   armored.data[armored.len / 2] = '!';
   CHECK_CODE(licet_dearmor(armored.data, armored.len, decoded, sizeof decoded, &decoded_len), LICET_E_DECODE);
 
