@@ -16,6 +16,20 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Whether the command writes JSON: its errors are then JSON on
+    /// standard output too (besides `error:` / `hint:` on standard error).
+    pub fn wants_json(&self) -> bool {
+        match &self.command {
+            Command::Inspect(a) => a.json,
+            Command::Verify(a) => a.json,
+            Command::Usage(a) => a.json,
+            Command::Remind(a) => a.json,
+            _ => false,
+        }
+    }
+}
+
 // Parsed once per run: the size difference between variants does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]

@@ -219,7 +219,27 @@ pub fn error_json(e: &licet_verifier::Error<'_>) -> Value {
         licet_verifier::Error::Decode(d) => Some(d.offset),
         _ => None,
     };
-    json!({ "code": e.code(), "message": error_text(e), "link": e.link(), "offset": offset })
+    error_object(
+        e.code(),
+        &error_text(e),
+        crate::cmd::verify::hint(e),
+        e.link(),
+        offset,
+    )
+}
+
+/// The one JSON shape of every error licet reports (docs/CLI.md): a
+/// verifier code (`expired`, `decode`, …) or a CLI class (`usage`, `io`,
+/// `rejected`), the message, what to do, and the link and byte offset when
+/// the error is about one.
+pub fn error_object(
+    code: &str,
+    message: &str,
+    hint: &str,
+    link: Option<usize>,
+    offset: Option<usize>,
+) -> Value {
+    json!({ "code": code, "message": message, "hint": hint, "link": link, "offset": offset })
 }
 
 /// One line about a license's status.
@@ -492,4 +512,156 @@ pub fn evaluation_json(
         "licenses": licenses,
         "effective": effective,
     })
+}
+
+/// A date for reading aloud: `2027-12-01`, with the time of day when it is
+/// not midnight UTC (`2027-12-01 13:45 UTC`).
+pub fn aloud_time(secs: u64) -> String {
+    use chrono::{DateTime, Timelike, Utc};
+    i64::try_from(secs)
+        .ok()
+        .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
+        .map_or_else(
+            || format!("{secs} (UNIX seconds)"),
+            |d| {
+                if d.num_seconds_from_midnight() == 0 {
+                    d.format("%Y-%m-%d").to_string()
+                } else {
+                    d.format("%Y-%m-%d %H:%M UTC").to_string()
+                }
+            },
+        )
+}
+
+/// What inspect concluded about one license file, for its first line.
+#[derive(Debug)]
+pub enum Verdict<'a, 'e> {
+    /// The file could not be read as a license: message and what to do.
+    Unreadable { message: &'a str, hint: &'a str },
+    /// The walk found a problem; the first one (the panel's own verdict).
+    Rejected(&'e licet_verifier::Error<'e>),
+    /// No problem, and the root signature was checked.
+    Valid,
+    /// No problem found, but without a trust root nothing was proved.
+    Unchecked,
+}
+
+/// The first line of `licet inspect` for one file: a sentence support staff
+/// can read to a customer, with what to do when it is not `VALID`.
+pub fn verdict_line(
+    verdict: &Verdict<'_, '_>,
+    container: Option<&licet_common::Container<'_>>,
+    group: Option<licet_common::Group<'_>>,
+) -> String {
+    use licet_verifier::Error as E;
+    let leaf = container.and_then(|c| c.leaf());
+    let issuer_of = |link: usize| {
+        container.and_then(|c| c.link(link)).map_or_else(
+            || "its issuer".to_owned(),
+            |l| l.claims.iss.as_str().to_owned(),
+        )
+    };
+    let leaf_issuer = leaf.map_or_else(
+        || "its issuer".to_owned(),
+        |l| l.claims.iss.as_str().to_owned(),
+    );
+    let until = |exp: Option<u64>| match exp {
+        Some(e) => format!("until {}", aloud_time(e)),
+        None => "with no end date".to_owned(),
+    };
+    let what = |l: &Link<'_>| {
+        format!(
+            "{} {} for {}",
+            l.claims.tier,
+            l.claims.kind.name(),
+            l.claims.sub.as_str()
+        )
+    };
+    match verdict {
+        Verdict::Unreadable { message, hint } => format!("REJECTED: {message} — {hint}"),
+        Verdict::Unchecked => match leaf {
+            Some(l) => format!(
+                "NOT CHECKED: no trust root given — pass --trust with the vendor's root key; the file says: {} {}",
+                what(l),
+                until(l.claims.exp)
+            ),
+            None => "NOT CHECKED: no trust root given — pass --trust with the vendor's root key".to_owned(),
+        },
+        Verdict::Valid => match (leaf, group) {
+            (Some(l), _) if l.claims.cnf.is_some() => format!(
+                "NOT A PANEL LICENSE: a delegation license for {} {} — it lets its holder mint licenses, it does not license panels",
+                l.claims.sub.as_str(),
+                until(l.claims.exp)
+            ),
+            (Some(l), Some(g)) if g.as_str() == l.claims.sub.as_str() => format!(
+                "VALID for {} {} ({} {})",
+                g.as_str(),
+                until(l.claims.exp),
+                l.claims.tier,
+                l.claims.kind.name()
+            ),
+            (Some(l), Some(g)) => format!(
+                "VALID for {} {} ({} {}, licensed to {})",
+                g.as_str(),
+                until(l.claims.exp),
+                l.claims.tier,
+                l.claims.kind.name(),
+                l.claims.sub.as_str()
+            ),
+            (Some(l), None) => format!(
+                "VALID {} {} (pass --group to check it for one panel's group)",
+                what(l),
+                until(l.claims.exp)
+            ),
+            (None, _) => "VALID".to_owned(),
+        },
+        Verdict::Rejected(e) => match **e {
+            E::Expired { link, not_after, .. } => {
+                let above = match leaf {
+                    Some(_) if Some(link) != container.map(|c| c.len().saturating_sub(1)) => {
+                        format!(
+                            " (the license of {} above it)",
+                            container
+                                .and_then(|c| c.link(link))
+                                .map_or("", |l| l.claims.sub.as_str())
+                        )
+                    }
+                    _ => String::new(),
+                };
+                format!(
+                    "REJECTED: expired on {}{above} — ask {} to renew it",
+                    aloud_time(not_after),
+                    issuer_of(link)
+                )
+            }
+            E::NotYetValid { not_before, .. } => format!(
+                "REJECTED: not valid before {} — check the panel's clock, or wait until then",
+                aloud_time(not_before)
+            ),
+            E::WrongGroup { .. } => format!(
+                "REJECTED: this license is for {}, not for {} — licenses cannot move between groups: use the license minted for {}",
+                leaf.map_or("another group", |l| l.claims.sub.as_str()),
+                group.map_or("this group", |g| g.as_str()),
+                group.map_or("this group", |g| g.as_str()),
+            ),
+            E::DelegationOnly { .. } => format!(
+                "NOT A PANEL LICENSE: a delegation license for {} — it lets its holder mint licenses, it does not license panels; install the group's own license",
+                leaf.map_or("a group", |l| l.claims.sub.as_str())
+            ),
+            E::BadSignature { .. } => format!(
+                "REJECTED: the file was changed after it was signed — ask {leaf_issuer} for a fresh copy"
+            ),
+            E::UnknownRoot { .. } => "REJECTED: signed under a vendor root key that was not given — pass the vendor's root key with --trust, or this license is from another vendor".to_owned(),
+            E::DeviceNotBound => "REJECTED: bound to other devices — use the license minted for this device, or pass its id with --device-id".to_owned(),
+            E::IssuedInFuture { issued_at, .. } => format!(
+                "REJECTED: issued on {}, after the time it was checked at — check the panel's clock and the issuer's",
+                aloud_time(issued_at)
+            ),
+            ref other => format!(
+                "REJECTED: {} — {}",
+                error_text(other),
+                crate::cmd::verify::hint(other)
+            ),
+        },
+    }
 }

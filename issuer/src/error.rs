@@ -14,6 +14,8 @@ pub struct CliError {
     pub message: String,
     pub hint: String,
     pub code: u8,
+    /// The error's class in JSON output: `usage`, `io` or `rejected`.
+    pub class: &'static str,
     /// Writing to stdout failed because the reader went away: exit quietly.
     pub broken_pipe: bool,
 }
@@ -24,6 +26,7 @@ impl CliError {
             message: message.into(),
             hint: hint.into(),
             code: EXIT_USAGE,
+            class: "usage",
             broken_pipe: false,
         }
     }
@@ -33,6 +36,7 @@ impl CliError {
             message: message.into(),
             hint: hint.into(),
             code: EXIT_REJECTED,
+            class: "rejected",
             broken_pipe: false,
         }
     }
@@ -51,6 +55,7 @@ impl From<std::io::Error> for CliError {
             message: format!("cannot write output: {e}"),
             hint: "check where the output goes".into(),
             code: EXIT_USAGE,
+            class: "io",
             broken_pipe,
         }
     }
@@ -74,13 +79,16 @@ pub fn io_error(path: &std::path::Path, action: &str, e: &std::io::Error) -> Cli
         AlreadyExists => "choose another path, or pass --force to replace it",
         _ => "check the disk and the path, then run the command again",
     };
-    CliError::usage(
-        format!(
-            "cannot {action} {}: {e}",
-            crate::output::safe(&path.display().to_string())
-        ),
-        hint,
-    )
+    CliError {
+        class: "io",
+        ..CliError::usage(
+            format!(
+                "cannot {action} {}: {e}",
+                crate::output::safe(&path.display().to_string())
+            ),
+            hint,
+        )
+    }
 }
 
 pub type Result<T> = std::result::Result<T, CliError>;

@@ -278,6 +278,135 @@ pub fn issued_for(
     .optional()
 }
 
+/// One recorded license as `ledger list` and `inspect` show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Listed {
+    /// Serial, in hex.
+    pub serial: String,
+    /// The parent link's serial, in hex (none for a root link).
+    pub parent: Option<String>,
+    pub issuer: String,
+    pub subject: String,
+    pub tier: String,
+    pub kind: String,
+    /// Whether it delegates (lets its holder mint), rather than licensing panels.
+    pub delegates: bool,
+    pub nbf: u64,
+    pub exp: Option<u64>,
+    /// The key id that signed it, in hex.
+    pub kid: String,
+    pub quotas: Vec<(String, Option<u32>)>,
+    pub contact: Option<String>,
+    pub plan: Option<String>,
+    /// `issued` (minted here) or `imported`.
+    pub origin: String,
+    pub minted_at: u64,
+    pub file: Option<String>,
+    pub revoked_at: Option<u64>,
+    pub revoke_reason: Option<String>,
+    /// Licenses recorded under it.
+    pub children: u64,
+}
+
+impl Listed {
+    /// `active`, `expired`, `not yet valid` or `revoked`, at `now`.
+    pub fn status(&self, now: u64) -> &'static str {
+        if self.revoked_at.is_some() {
+            "revoked"
+        } else if self.exp.is_some_and(|e| e <= now) {
+            "expired"
+        } else if self.nbf > now {
+            "not yet valid"
+        } else {
+            "active"
+        }
+    }
+}
+
+/// Which recorded licenses `ledger list` shows.
+#[derive(Debug, Default)]
+pub struct ListFilter<'f> {
+    /// Only this group and the groups under it.
+    pub under: Option<&'f str>,
+    pub tier: Option<&'f str>,
+    pub kind: Option<&'f str>,
+    /// Only licenses that delegate (`Some(true)`) or that license panels.
+    pub delegates: Option<bool>,
+    /// Only licenses that end after `now` and no later than this.
+    pub expiring_by: Option<u64>,
+    /// Only revoked (`Some(true)`) or only not revoked licenses.
+    pub revoked: Option<bool>,
+}
+
+const LISTED_COLUMNS: &str = "serial, parent, issuer, subject, tier, kind, delegate_kid IS NOT NULL, nbf, exp, kid, contact, plan, origin, minted_at, file, revoked_at, revoke_reason, (SELECT COUNT(*) FROM licenses c WHERE c.parent = l.serial)";
+
+fn listed_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<Listed> {
+    let serial: Vec<u8> = r.get(0)?;
+    Ok(Listed {
+        quotas: quotas_of(conn, &serial)?,
+        serial: crate::output::hex(&serial),
+        parent: r
+            .get::<_, Option<Vec<u8>>>(1)?
+            .map(|p| crate::output::hex(&p)),
+        issuer: r.get(2)?,
+        subject: r.get(3)?,
+        tier: r.get(4)?,
+        kind: r.get(5)?,
+        delegates: r.get(6)?,
+        nbf: u64_of(r.get(7)?),
+        exp: r.get::<_, Option<i64>>(8)?.map(u64_of),
+        kid: crate::output::hex(&r.get::<_, Vec<u8>>(9)?),
+        contact: r.get(10)?,
+        plan: r.get(11)?,
+        origin: r.get(12)?,
+        minted_at: u64_of(r.get(13)?),
+        file: r.get(14)?,
+        revoked_at: r.get::<_, Option<i64>>(15)?.map(u64_of),
+        revoke_reason: r.get(16)?,
+        children: u64_of(r.get(17)?),
+    })
+}
+
+/// The recorded licenses that pass `filter` at `now`, by subject, then start.
+pub fn list(conn: &Connection, filter: &ListFilter<'_>, now: u64) -> rusqlite::Result<Vec<Listed>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {LISTED_COLUMNS} FROM licenses l ORDER BY subject, nbf, serial"
+    ))?;
+    let rows = stmt.query_map([], |r| listed_row(conn, r))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let l = row?;
+        let under = filter.under.is_none_or(|g| {
+            l.subject == g
+                || l.subject
+                    .strip_prefix(g)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        });
+        let keep = under
+            && filter.tier.is_none_or(|t| l.tier == t)
+            && filter.kind.is_none_or(|k| l.kind == k)
+            && filter.delegates.is_none_or(|d| l.delegates == d)
+            && filter.revoked.is_none_or(|r| l.revoked_at.is_some() == r)
+            && filter
+                .expiring_by
+                .is_none_or(|by| l.exp.is_some_and(|e| e > now && e <= by));
+        if keep {
+            out.push(l);
+        }
+    }
+    Ok(out)
+}
+
+/// What the ledger knows about one serial, if it records it.
+pub fn listed(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<Listed>> {
+    conn.query_row(
+        &format!("SELECT {LISTED_COLUMNS} FROM licenses l WHERE serial = ?1"),
+        [serial],
+        |r| listed_row(conn, r),
+    )
+    .optional()
+}
+
 fn u64_of(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }

@@ -35,7 +35,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             cmd::ledger::import(a, cli.ledger.as_deref(), out, err)
         }
         Command::Plans(a) => cmd::ledger::plans(a, out),
-        Command::Inspect(a) => cmd::inspect::run(a, out),
+        Command::Inspect(a) => cmd::inspect::run(a, cli.ledger.as_deref(), out),
         Command::Verify(a) => cmd::verify::run(a, out, err),
         Command::Demo(a) => cmd::demo::run(a, out, err).map(|()| 0),
         Command::Completions { shell } => {
@@ -72,6 +72,13 @@ pub fn run() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.broken_pipe => ExitCode::SUCCESS,
         Err(e) => {
+            if cli.wants_json() {
+                let v = serde_json::json!({
+                    "version": describe::JSON_VERSION,
+                    "error": describe::error_object(e.class, &e.message, &e.hint, None, None),
+                });
+                let _ = writeln!(out, "{v}");
+            }
             let _ = out.flush();
             let _ = writeln!(err, "error: {}", e.message);
             let _ = writeln!(err, "hint: {}", e.hint);

@@ -1516,3 +1516,288 @@ fn builtin_plans_work_under_the_readme_hierarchy() {
         );
     }
 }
+
+/// The building's license as text, the way a customer pastes it into an
+/// email reply: a byte order mark, CRLF, `> ` quoting, no-break spaces and
+/// the email's own words around it.
+fn pasted_building_license(d: &Path) -> String {
+    let text = licet_common::armor::encode(&std::fs::read(d.join("bldg.lic")).unwrap());
+    let quoted: String = text
+        .lines()
+        .map(|l| format!(">\u{a0}{l}\u{a0}\r\n"))
+        .collect();
+    format!("\u{feff}Hello support,\r\n\r\nthe panel says:\r\n\r\n{quoted}\r\nThanks, Anna\r\n")
+}
+
+#[test]
+fn inspect_and_verify_read_a_license_pasted_from_an_email() {
+    let t = hierarchy();
+    let d = t.path();
+    let mail = pasted_building_license(d);
+    std::fs::write(d.join("mail.txt"), &mail).unwrap();
+    let out = run_ok(
+        d,
+        &[
+            "inspect",
+            "mail.txt",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            BUILDING,
+        ],
+    );
+    assert!(
+        out.starts_with(&format!(
+            "VALID for {BUILDING} until 2029-01-01 (plus license)\n"
+        )),
+        "{out}"
+    );
+    run_ok(
+        d,
+        &[
+            "verify",
+            "mail.txt",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            BUILDING,
+        ],
+    );
+    // The same from standard input (`-`).
+    let out = licet(d)
+        .args(["inspect", "-", "--trust", "vendor.pub", "--group", BUILDING])
+        .write_stdin(mail.as_bytes())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("VALID for "), "{text}");
+    assert!(text.contains("standard input: licet license"), "{text}");
+    let (code, _, err) = run(d, &["inspect", "-", "-"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("more than once"), "{err}");
+}
+
+#[test]
+fn broken_pastes_get_a_plain_message_and_what_to_do() {
+    let t = hierarchy();
+    let d = t.path();
+    let text = licet_common::armor::encode(&std::fs::read(d.join("bldg.lic")).unwrap());
+    let lines: Vec<&str> = text.lines().collect();
+    let cases = [
+        (
+            "half.lic",
+            text[..text.len() / 2].to_owned(),
+            "the END line is missing: the file was cut",
+        ),
+        (
+            "middle.lic",
+            lines[1..lines.len() - 1].join("\n"),
+            "only the middle of the license was copied",
+        ),
+        (
+            "cut.lic",
+            format!("{}\n{}\n", lines[0], lines[lines.len() - 1]),
+            "there is nothing between the BEGIN and END lines",
+        ),
+        (
+            "two.lic",
+            format!("{text}{text}"),
+            "the text holds more than one license",
+        ),
+        (
+            "note.txt",
+            "please send me the license\n".to_owned(),
+            "this is text without a license in it",
+        ),
+    ];
+    for (name, body, want) in cases {
+        std::fs::write(d.join(name), body).unwrap();
+        let (code, _, err) = run(
+            d,
+            &["verify", name, "--trust", "vendor.pub", "--group", BUILDING],
+        );
+        assert_eq!(code, 1, "{name}: {err}");
+        assert!(
+            err.contains(want) && err.contains("\nhint: "),
+            "{name}: {err}"
+        );
+        let (code, out, _) = run(d, &["inspect", name]);
+        assert_eq!(code, 1, "{name}");
+        let first = out.lines().next().unwrap();
+        assert!(
+            first.starts_with("REJECTED: ") && first.contains(want),
+            "{name}: {out}"
+        );
+    }
+    // A key where a license belongs is named for what it is.
+    let (_, out, _) = run(d, &["inspect", "vendor.pub"]);
+    assert!(
+        out.starts_with("REJECTED: vendor.pub: this is a public key, not a license"),
+        "{out}"
+    );
+    let (_, out, _) = run(d, &["inspect", "vendor.key"]);
+    assert!(out.contains("this is a secret key, not a license"), "{out}");
+}
+
+#[test]
+fn inspect_starts_with_a_verdict_to_read_to_the_customer() {
+    let t = hierarchy();
+    let d = t.path();
+    let first_line = |args: &[&str]| {
+        let (_, out, _) = run(d, args);
+        out.lines().next().unwrap().to_owned()
+    };
+    let trusted = ["inspect", "--trust", "vendor.pub"];
+    fn with<'a>(trusted: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+        [trusted, extra].concat()
+    }
+    let with = |extra: &[&'static str]| with(&trusted, extra);
+    assert_eq!(
+        first_line(&with(&["bldg.lic", "--group", COMPLEX])),
+        format!(
+            "REJECTED: this license is for {BUILDING}, not for {COMPLEX} — licenses cannot move between groups: use the license minted for {COMPLEX}"
+        )
+    );
+    // The complex's delegation ends first: renewal comes from its issuer.
+    assert_eq!(
+        first_line(&with(&[
+            "bldg.lic",
+            "--group",
+            BUILDING,
+            "--at",
+            "2029-06-01"
+        ])),
+        format!(
+            "REJECTED: expired on 2029-01-01 (the license of {COMPLEX} above it) — ask {DEALER} to renew it"
+        )
+    );
+    assert!(first_line(&with(&["complex.lic"])).starts_with(&format!(
+        "NOT A PANEL LICENSE: a delegation license for {COMPLEX} until 2029-01-01"
+    )));
+    assert!(first_line(&["inspect", "bldg.lic"]).starts_with("NOT CHECKED: no trust root given"));
+    let mut bytes = std::fs::read(d.join("bldg.lic")).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(d.join("tampered.lic"), bytes).unwrap();
+    assert_eq!(
+        first_line(&with(&["tampered.lic", "--group", BUILDING])),
+        format!(
+            "REJECTED: the file was changed after it was signed — ask {COMPLEX} for a fresh copy"
+        )
+    );
+    // The JSON document carries the same line.
+    let (_, out, _) = run(d, &with(&["bldg.lic", "--group", BUILDING, "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["files"][0]["verdict"],
+        format!("VALID for {BUILDING} until 2029-01-01 (plus license)")
+    );
+}
+
+#[test]
+fn inspect_shows_what_the_ledger_knows() {
+    let t = hierarchy();
+    let d = t.path();
+    let out = run_ok(d, &["inspect", "--trust", "vendor.pub", "bldg.lic"]);
+    assert!(
+        out.contains("    ledger      minted ") && out.contains(&format!(" by {COMPLEX} (key ")),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&run_ok(
+        d,
+        &["inspect", "--trust", "vendor.pub", "bldg.lic", "--json"],
+    ))
+    .unwrap();
+    let leaf = &v["files"][0]["links"][3];
+    assert_eq!(leaf["ledger"]["subject"], BUILDING);
+    assert_eq!(leaf["ledger"]["origin"], "issued");
+    assert_eq!(v["files"][0]["links"][2]["ledger"]["children"], 1);
+    let serial = leaf["serial"].as_str().unwrap().to_owned();
+    run_ok(d, &["revoke", &serial, "--reason", "panel stolen"]);
+    let out = run_ok(
+        d,
+        &[
+            "inspect",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            BUILDING,
+            "bldg.lic",
+        ],
+    );
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("VALID for {BUILDING}"))
+            && first.contains(&format!("the ledger records {BUILDING} as REVOKED on ")),
+        "{out}"
+    );
+    assert!(
+        out.contains("; REVOKED ") && out.contains("(panel stolen)"),
+        "{out}"
+    );
+    // Without a ledger, inspect still works and shows no ledger lines.
+    std::fs::remove_file(d.join("ledger.sqlite")).unwrap();
+    let out = run_ok(d, &["inspect", "--trust", "vendor.pub", "bldg.lic"]);
+    assert!(!out.contains("    ledger "), "{out}");
+    // A ledger named on the command line must exist.
+    let (code, _, err) = run(d, &["--ledger", "typo.sqlite", "inspect", "bldg.lic"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn every_json_error_has_one_shape() {
+    let t = hierarchy();
+    let d = t.path();
+    std::fs::write(d.join("half.lic"), "-----BEGIN LICET LICENSE-----\nAAAA\n").unwrap();
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let shape = ["code", "hint", "link", "message", "offset"];
+    // An I/O error: the document has only `version` and `error`.
+    let (code, out, _) = run(d, &["inspect", "--json", "missing.lic"]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["code"], "io");
+    assert_eq!(keys(&v["error"]), shape);
+    let (code, out, _) = run(
+        d,
+        &[
+            "verify",
+            "--json",
+            "bldg.lic",
+            "--group",
+            "Bad Group",
+            "--trust",
+            "vendor.pub",
+        ],
+    );
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["code"], "usage");
+    assert_eq!(keys(&v["error"]), shape);
+    // A file that cannot be read as a license, and a link's problem.
+    let (_, out, _) = run(
+        d,
+        &[
+            "inspect",
+            "--json",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            BUILDING,
+            "--at",
+            "2029-06-01",
+            "half.lic",
+            "bldg.lic",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(keys(&v["files"][0]["error"]), shape);
+    assert_eq!(v["files"][0]["error"]["code"], "decode");
+    let problem = &v["files"][1]["links"][3]["problems"][0];
+    assert_eq!(problem["code"], "expired");
+    assert_eq!(keys(problem), shape);
+}

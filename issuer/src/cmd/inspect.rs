@@ -3,10 +3,12 @@
 use crate::cli::InspectArgs;
 use crate::cmd::verify::read_inputs;
 use crate::describe::{
-    JSON_VERSION, error_json, error_text, evaluation_json, evaluation_text, link_json, link_text,
+    JSON_VERSION, Verdict, error_json, error_object, error_text, evaluation_json, evaluation_text,
+    link_json, link_text, verdict_line,
 };
 use crate::error::{CliError, EXIT_REJECTED, Result};
 use crate::files::read_roots;
+use crate::ledger::{Ledger, Listed};
 use crate::output::{hex, safe};
 use crate::time::parse_time;
 use licet_common::Container;
@@ -27,7 +29,7 @@ fn check_links<'a>(
     roots: &[TrustedRoot],
     now: u64,
     device: Option<&Device<'a>>,
-) -> (Vec<LinkReport<'a>>, Vec<Error<'a>>) {
+) -> (Vec<LinkReport<'a>>, Vec<Error<'a>>, Option<Error<'a>>) {
     let mut out: Vec<LinkReport<'a>> = c
         .links()
         .map(|_| LinkReport {
@@ -36,6 +38,7 @@ fn check_links<'a>(
         })
         .collect();
     let mut overall = Vec::new();
+    let mut first = None;
     explain(c, roots, now, device, &mut |f| match f {
         Finding::Signature { link, check } => {
             if let Some(r) = out.get_mut(link) {
@@ -46,18 +49,21 @@ fn check_links<'a>(
                 };
             }
         }
-        Finding::Problem(e) => match e {
-            // About the license as a whole, not the link.
-            Error::DelegationOnly { .. } | Error::WrongGroup { .. } | Error::DeviceNotBound => {
-                overall.push(e)
+        Finding::Problem(e) => {
+            first.get_or_insert(e);
+            match e {
+                // About the license as a whole, not the link.
+                Error::DelegationOnly { .. } | Error::WrongGroup { .. } | Error::DeviceNotBound => {
+                    overall.push(e)
+                }
+                _ => match e.link().and_then(|i| out.get_mut(i)) {
+                    Some(r) => r.problems.push(e),
+                    None => overall.push(e),
+                },
             }
-            _ => match e.link().and_then(|i| out.get_mut(i)) {
-                Some(r) => r.problems.push(e),
-                None => overall.push(e),
-            },
-        },
+        }
     });
-    (out, overall)
+    (out, overall, first)
 }
 
 /// A short hex excerpt of `bytes` around `offset`, for decode errors.
@@ -80,7 +86,43 @@ fn excerpt(bytes: &[u8], offset: usize) -> String {
 /// Returns (problems found, text report, JSON report).
 pub fn inspect_bytes(raw: &[u8], now: u64) -> (usize, String, Value) {
     let bytes = crate::files::decode_license_bytes(raw, "input");
-    inspect_one("input", &bytes, &[], None, now)
+    inspect_one("input", &bytes, &[], None, now, None)
+}
+
+/// The ledger's record of a link, as a text line.
+fn ledger_text(l: &Listed, now: u64) -> String {
+    let mut s = format!(
+        "{} {} by {} (key {})",
+        if l.origin == "imported" {
+            "imported"
+        } else {
+            "minted"
+        },
+        crate::describe::aloud_time(l.minted_at),
+        l.issuer,
+        l.kid.get(..16).unwrap_or(&l.kid)
+    );
+    if let Some(c) = &l.contact {
+        s.push_str(&format!(", contact {}", safe(c)));
+    }
+    if let Some(p) = &l.plan {
+        s.push_str(&format!(", plan {}", safe(p)));
+    }
+    if l.children > 0 {
+        s.push_str(&format!(", {} license(s) recorded under it", l.children));
+    }
+    match (l.revoked_at, &l.revoke_reason) {
+        (Some(at), reason) => s.push_str(&format!(
+            "; REVOKED {}{}",
+            crate::describe::aloud_time(at),
+            reason
+                .as_deref()
+                .map(|r| format!(" ({})", safe(r)))
+                .unwrap_or_default()
+        )),
+        (None, _) => s.push_str(&format!("; {}", l.status(now))),
+    }
+    s
 }
 
 /// Inspects one file; returns (problems found, text report, JSON report).
@@ -90,18 +132,28 @@ fn inspect_one(
     roots: &[TrustedRoot],
     group: Option<Group<'_>>,
     now: u64,
+    ledger: Option<&Ledger>,
 ) -> (usize, String, Value) {
     use std::fmt::Write as _;
     let mut text = String::new();
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
+            let verdict = verdict_line(
+                &Verdict::Unreadable {
+                    message: &e.message,
+                    hint: &e.hint,
+                },
+                None,
+                group,
+            );
+            let _ = writeln!(text, "{verdict}");
             let _ = writeln!(
                 text,
                 "{name}: cannot decode\n  {}\n  hint: {}",
                 e.message, e.hint
             );
-            let v = json!({"file": name, "decoded": false, "valid": false, "error": {"code": "decode", "message": e.message}, "links": []});
+            let v = json!({"file": name, "verdict": verdict, "decoded": false, "valid": false, "error": error_object("decode", &e.message, &e.hint, None, None), "links": [], "problems": []});
             return (1, text, v);
         }
     };
@@ -109,10 +161,21 @@ fn inspect_one(
         Ok(c) => c,
         Err(d) => {
             let e = Error::Decode(d);
+            let hint =
+                "the file is damaged or not a licet license; ask its issuer for a fresh copy";
+            let verdict = verdict_line(
+                &Verdict::Unreadable {
+                    message: &format!("not a licet license: {} at byte {}", d.kind, d.offset),
+                    hint,
+                },
+                None,
+                group,
+            );
+            let _ = writeln!(text, "{verdict}");
             let _ = writeln!(text, "{name}: {} bytes, cannot decode", bytes.len());
             let _ = writeln!(text, "  decoding failed at byte {}: {}", d.offset, d.kind);
             let _ = writeln!(text, "  bytes there: {}", excerpt(bytes, d.offset));
-            let v = json!({"file": name, "decoded": false, "valid": false, "error": error_json(&e), "links": []});
+            let v = json!({"file": name, "verdict": verdict, "decoded": false, "valid": false, "error": error_json(&e), "links": [], "problems": []});
             return (1, text, v);
         }
     };
@@ -121,22 +184,51 @@ fn inspect_one(
         device_id: None,
         now,
     });
-    let (reports, overall) = check_links(&container, roots, now, device.as_ref());
+    let (reports, overall, first) = check_links(&container, roots, now, device.as_ref());
     let problem_count = reports.iter().map(|r| r.problems.len()).sum::<usize>() + overall.len();
     let unchecked = roots.is_empty();
+    let records: Vec<Option<Listed>> = container
+        .links()
+        .map(|l| {
+            ledger.and_then(|led| {
+                crate::ledger::listed(&led.conn, l.claims.serial)
+                    .ok()
+                    .flatten()
+            })
+        })
+        .collect();
+    let verdict = match (&first, unchecked) {
+        (Some(e), _) => Verdict::Rejected(e),
+        (None, true) => Verdict::Unchecked,
+        (None, false) => Verdict::Valid,
+    };
+    let mut verdict = verdict_line(&verdict, Some(&container), group);
+    let revoked = records.iter().flatten().find(|r| r.revoked_at.is_some());
+    if let (Some(r), true) = (revoked, first.is_none()) {
+        verdict.push_str(&format!(
+            "; but the ledger records {} as REVOKED on {}: panels accept it until revocation reaches them",
+            r.subject,
+            crate::describe::aloud_time(r.revoked_at.unwrap_or_default())
+        ));
+    }
     let links: Vec<Value> = container
         .links()
         .zip(&reports)
+        .zip(&records)
         .enumerate()
-        .map(|(i, (l, r))| {
+        .map(|(i, ((l, r), rec))| {
             let mut v = link_json(i, l);
             v["signature"] = Value::from(r.signature);
             v["problems"] = Value::from(r.problems.iter().map(error_json).collect::<Vec<_>>());
+            if ledger.is_some() {
+                v["ledger"] = serde_json::to_value(rec).unwrap_or(Value::Null);
+            }
             v
         })
         .collect();
     let v = json!({
         "file": name,
+        "verdict": verdict,
         "decoded": true,
         "bytes": bytes.len(),
         "root_checked": !unchecked,
@@ -144,15 +236,26 @@ fn inspect_one(
         "links": links,
         "problems": overall.iter().map(error_json).collect::<Vec<_>>(),
     });
+    let _ = writeln!(text, "{verdict}");
     let _ = writeln!(
         text,
-        "{name}: licet license, {} bytes, {} link(s)",
+        "{name}: licet license, {} bytes, {} link(s), checked at {}",
         bytes.len(),
-        container.len()
+        container.len(),
+        crate::time::format_time(now)
     );
-    for (i, (link, report)) in container.links().zip(&reports).enumerate() {
+    for (i, ((link, report), rec)) in container.links().zip(&reports).zip(&records).enumerate() {
         text.push_str(&link_text(i, link, now));
         let _ = writeln!(text, "    signature   {}", report.signature);
+        match (ledger, rec) {
+            (Some(_), Some(rec)) => {
+                let _ = writeln!(text, "    ledger      {}", ledger_text(rec, now));
+            }
+            (Some(_), None) => {
+                let _ = writeln!(text, "    ledger      not recorded in this ledger");
+            }
+            (None, _) => {}
+        }
         for p in &report.problems {
             let _ = writeln!(text, "    PROBLEM     {}", error_text(p));
         }
@@ -177,7 +280,11 @@ fn inspect_one(
     (problem_count, text, v)
 }
 
-pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
+pub fn run(
+    args: &InspectArgs,
+    ledger: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<u8> {
     let now = match &args.at {
         Some(t) => parse_time(t, crate::time::now(), "--at")?,
         None => crate::time::now(),
@@ -195,16 +302,25 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
             })
         })
         .transpose()?;
+    // The ledger's facts when there is one: the one named, or the default
+    // one when it exists (inspect works without any).
+    let ledger = match ledger {
+        Some(p) => Some(Ledger::open(p)?),
+        None => crate::ledger::default_path()
+            .filter(|p| p.exists())
+            .map(|p| Ledger::open(&p))
+            .transpose()?,
+    };
     let inputs = read_inputs(&args.files)?;
     let names: Vec<String> = inputs
         .iter()
-        .map(|i| safe(&i.path.display().to_string()))
+        .map(|i| crate::files::shown_path(&i.path))
         .collect();
     let mut problems = 0usize;
     let mut texts = Vec::new();
     let mut reports = Vec::new();
     for (input, name) in inputs.iter().zip(&names) {
-        let (n, text, v) = inspect_one(name, &input.bytes, &roots, group, now);
+        let (n, text, v) = inspect_one(name, &input.bytes, &roots, group, now, ledger.as_ref());
         problems += n;
         texts.push(text);
         reports.push(v);
@@ -239,7 +355,6 @@ pub fn run(args: &InspectArgs, out: &mut dyn Write) -> Result<u8> {
         });
         writeln!(out, "{v}")?;
     } else {
-        writeln!(out, "checked at {}", crate::time::format_time(now))?;
         for t in texts {
             write!(out, "{t}")?;
         }

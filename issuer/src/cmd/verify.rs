@@ -68,6 +68,12 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
             "pass at most 8 files",
         ));
     }
+    if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(CliError::usage(
+            "standard input (-) is given more than once",
+            "pass - once; give the other licenses as files",
+        ));
+    }
     paths
         .iter()
         .map(|p| match read_license(p) {
