@@ -23,7 +23,9 @@ impl Cli {
         match &self.command {
             Command::Inspect(a) => a.json,
             Command::Verify(a) => a.json,
-            Command::Usage(a) => a.json,
+            Command::Usage(a) => a.table.json,
+            Command::Issue(a) => a.json,
+            Command::Ledger(LedgerCommand::List(a)) => a.table.json,
             Command::Remind(a) => a.json,
             _ => false,
         }
@@ -210,6 +212,9 @@ pub struct IssueArgs {
     /// Replace OUT if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Print what was minted as JSON (serial, subject, file, SHA-256 of the file, …; docs/CLI.md).
+    #[arg(long, conflicts_with = "batch")]
+    pub json: bool,
     /// Time to use as "now" (for tests and back-dating checks).
     #[arg(long, value_name = "TIME", hide = true)]
     pub now: Option<String>,
@@ -278,9 +283,52 @@ pub struct UsageArgs {
     /// Time to compute at (default now).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    #[command(flatten)]
+    pub table: TableArgs,
+}
+
+/// How a listing is written: a table for people, JSON or CSV for tools.
+#[derive(Debug, Args)]
+pub struct TableArgs {
     /// Machine-readable output (documented in docs/CLI.md).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// CSV output: a header row, then one row per license (safe to open in a spreadsheet).
+    #[arg(long)]
+    pub csv: bool,
+    /// CSV field separator: ',' (default) or ';' (spreadsheets in most European locales).
+    #[arg(long, value_name = "CHAR", requires = "csv")]
+    pub delimiter: Option<char>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only licenses for this group and the groups under it.
+    #[arg(long, value_name = "GROUP")]
+    pub under: Option<String>,
+    /// Only this tier: trial, basic or plus.
+    #[arg(long, value_name = "TIER")]
+    pub tier: Option<String>,
+    /// Only this kind: license or add-on.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Only licenses that delegate (let their holder mint), or with `--delegates no` only those that license panels.
+    #[arg(long, value_name = "yes|no")]
+    pub delegates: Option<String>,
+    /// Only licenses that end within this long from now (e.g. 30d), not those already ended.
+    #[arg(long, value_name = "DURATION")]
+    pub expiring_within: Option<String>,
+    /// Only licenses in this state: active, expired, not-yet-valid or revoked.
+    #[arg(long, value_name = "STATE")]
+    pub status: Option<String>,
+    /// Only revoked licenses (the same as --status revoked).
+    #[arg(long, conflicts_with = "status")]
+    pub revoked: bool,
+    /// Time to take "now" as (default now).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 #[derive(Debug, Args)]
@@ -306,6 +354,9 @@ pub struct RemindArgs {
     /// CSV output (header row, then one row per reminder).
     #[arg(long)]
     pub csv: bool,
+    /// CSV field separator: ',' (default) or ';' (spreadsheets in most European locales).
+    #[arg(long, value_name = "CHAR", requires = "csv")]
+    pub delimiter: Option<char>,
 }
 
 #[derive(Debug, Args)]
@@ -329,6 +380,8 @@ pub enum LedgerCommand {
     Init(InitArgs),
     /// Record licenses minted elsewhere (e.g. by your dealers with their own keys), after verifying them.
     Import(ImportArgs),
+    /// List the recorded licenses: who holds what, until when (filters; table, CSV or JSON).
+    List(ListArgs),
 }
 
 #[derive(Debug, Args)]

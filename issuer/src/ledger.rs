@@ -278,8 +278,9 @@ pub fn issued_for(
     .optional()
 }
 
-/// One recorded license as `ledger list` and `inspect` show it.
-#[derive(Debug, Clone, serde::Serialize)]
+/// One recorded license as `ledger list`, `usage` and `inspect` show it
+/// (as JSON: `describe::listed_json`).
+#[derive(Debug, Clone)]
 pub struct Listed {
     /// Serial, in hex.
     pub serial: String,
@@ -328,22 +329,24 @@ impl Listed {
 pub struct ListFilter<'f> {
     /// Only this group and the groups under it.
     pub under: Option<&'f str>,
+    /// Only the licenses recorded directly under this serial.
+    pub parent: Option<&'f [u8]>,
     pub tier: Option<&'f str>,
     pub kind: Option<&'f str>,
-    /// Only licenses that delegate (`Some(true)`) or that license panels.
+    /// Only licenses that delegate (`Some(true)`) or only those that license panels.
     pub delegates: Option<bool>,
     /// Only licenses that end after `now` and no later than this.
     pub expiring_by: Option<u64>,
-    /// Only revoked (`Some(true)`) or only not revoked licenses.
-    pub revoked: Option<bool>,
+    /// Only licenses in this [`Listed::status`] at `now`.
+    pub status: Option<&'f str>,
 }
 
 const LISTED_COLUMNS: &str = "serial, parent, issuer, subject, tier, kind, delegate_kid IS NOT NULL, nbf, exp, kid, contact, plan, origin, minted_at, file, revoked_at, revoke_reason, (SELECT COUNT(*) FROM licenses c WHERE c.parent = l.serial)";
 
-fn listed_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<Listed> {
+fn listed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Vec<u8>, Listed)> {
     let serial: Vec<u8> = r.get(0)?;
-    Ok(Listed {
-        quotas: quotas_of(conn, &serial)?,
+    let listed = Listed {
+        quotas: Vec::new(),
         serial: crate::output::hex(&serial),
         parent: r
             .get::<_, Option<Vec<u8>>>(1)?
@@ -364,33 +367,31 @@ fn listed_row(conn: &Connection, r: &rusqlite::Row<'_>) -> rusqlite::Result<List
         revoked_at: r.get::<_, Option<i64>>(15)?.map(u64_of),
         revoke_reason: r.get(16)?,
         children: u64_of(r.get(17)?),
-    })
+    };
+    Ok((serial, listed))
 }
 
 /// The recorded licenses that pass `filter` at `now`, by subject, then start.
 pub fn list(conn: &Connection, filter: &ListFilter<'_>, now: u64) -> rusqlite::Result<Vec<Listed>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {LISTED_COLUMNS} FROM licenses l ORDER BY subject, nbf, serial"
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LISTED_COLUMNS} FROM licenses l
+         WHERE (?1 IS NULL OR subject = ?1 OR substr(subject, 1, length(?1) + 1) = ?1 || '/')
+           AND (?2 IS NULL OR parent = ?2)
+         ORDER BY subject, nbf, serial"
     ))?;
-    let rows = stmt.query_map([], |r| listed_row(conn, r))?;
+    let rows = stmt.query_map(params![filter.under, filter.parent], listed_row)?;
     let mut out = Vec::new();
     for row in rows {
-        let l = row?;
-        let under = filter.under.is_none_or(|g| {
-            l.subject == g
-                || l.subject
-                    .strip_prefix(g)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        });
-        let keep = under
-            && filter.tier.is_none_or(|t| l.tier == t)
+        let (serial, mut l) = row?;
+        let keep = filter.tier.is_none_or(|t| l.tier == t)
             && filter.kind.is_none_or(|k| l.kind == k)
             && filter.delegates.is_none_or(|d| l.delegates == d)
-            && filter.revoked.is_none_or(|r| l.revoked_at.is_some() == r)
+            && filter.status.is_none_or(|s| l.status(now) == s)
             && filter
                 .expiring_by
                 .is_none_or(|by| l.exp.is_some_and(|e| e > now && e <= by));
         if keep {
+            l.quotas = quotas_of(conn, &serial)?;
             out.push(l);
         }
     }
@@ -399,12 +400,19 @@ pub fn list(conn: &Connection, filter: &ListFilter<'_>, now: u64) -> rusqlite::R
 
 /// What the ledger knows about one serial, if it records it.
 pub fn listed(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<Listed>> {
-    conn.query_row(
-        &format!("SELECT {LISTED_COLUMNS} FROM licenses l WHERE serial = ?1"),
-        [serial],
-        |r| listed_row(conn, r),
-    )
-    .optional()
+    let found = conn
+        .query_row(
+            &format!("SELECT {LISTED_COLUMNS} FROM licenses l WHERE serial = ?1"),
+            [serial],
+            listed_row,
+        )
+        .optional()?;
+    found
+        .map(|(serial, mut l)| {
+            l.quotas = quotas_of(conn, &serial)?;
+            Ok(l)
+        })
+        .transpose()
 }
 
 fn u64_of(v: i64) -> u64 {

@@ -34,6 +34,9 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         Command::Ledger(cli::LedgerCommand::Import(a)) => {
             cmd::ledger::import(a, cli.ledger.as_deref(), out, err)
         }
+        Command::Ledger(cli::LedgerCommand::List(a)) => {
+            cmd::list::run(a, cli.ledger.as_deref(), out)
+        }
         Command::Plans(a) => cmd::ledger::plans(a, out),
         Command::Inspect(a) => cmd::inspect::run(a, cli.ledger.as_deref(), out),
         Command::Verify(a) => cmd::verify::run(a, out, err),

@@ -2257,6 +2257,9 @@ fn every_command_follows_the_exit_code_table() {
         ),
         (vec!["usage", "acme/d", "--at", "2027-02-01"], 0),
         (vec!["usage", "Not A Group"], 2),
+        (vec!["ledger", "list", "--under", "acme/d"], 0),
+        (vec!["ledger", "list", "--kind", "bundle"], 2),
+        (vec!["--ledger", "nowhere.sqlite", "ledger", "list"], 2),
         (vec!["remind", "--within", "30d", "--dry-run"], 0),
         (vec!["remind", "--within", "soon"], 2),
         (vec!["revoke", &c1, "--reason", "test"], 0),
@@ -2346,4 +2349,241 @@ fn remind_csv_writes_no_live_formula() {
         [format!("'{evil}"), "'+1 555 0100".to_owned()],
         "{csv}"
     );
+}
+
+/// `ledger list`: every filter, and the table, CSV (both separators) and
+/// JSON forms agree on what they list.
+#[test]
+fn ledger_list_filters_and_formats() {
+    let t = setup();
+    let d = t.path();
+    assert_eq!(
+        child(d, "acme/d/a", 2, &["--contact", "a@example.com"]).0,
+        0
+    );
+    assert_eq!(
+        child(
+            d,
+            "acme/d/b",
+            3,
+            &["--tier", "trial", "--expires", "2027-03-01"]
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        child(
+            d,
+            "acme/d/b/x",
+            1,
+            &["--contact", "=HYPERLINK(\"http://x\",\"y\")"]
+        )
+        .0,
+        0
+    );
+    let list = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["ledger", "list", "--json", "--at", "2027-02-01"];
+        args.extend_from_slice(extra);
+        let v: serde_json::Value = serde_json::from_str(&ok(d, &args)).unwrap();
+        v["licenses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["subject"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(list(&[]), ["acme/d", "acme/d/a", "acme/d/b", "acme/d/b/x"]);
+    assert_eq!(list(&["--under", "acme/d/b"]), ["acme/d/b", "acme/d/b/x"]);
+    assert_eq!(list(&["--tier", "trial"]), ["acme/d/b"]);
+    assert_eq!(list(&["--delegates", "yes"]), ["acme/d"]);
+    assert_eq!(list(&["--expiring-within", "30d"]), ["acme/d/b"]);
+    let serial_b: serde_json::Value = serde_json::from_str(&ok(
+        d,
+        &[
+            "ledger", "list", "--json", "--under", "acme/d/b", "--tier", "trial",
+        ],
+    ))
+    .unwrap();
+    let serial_b = serial_b["licenses"][0]["serial"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(
+        d,
+        &[
+            "revoke",
+            &serial_b,
+            "--reason",
+            "customer left",
+            "--cascade",
+        ],
+    );
+    // acme/d/b/x was minted by the dealer too: not under b's license.
+    assert_eq!(list(&["--revoked"]), ["acme/d/b"]);
+    assert_eq!(
+        list(&["--status", "active"]),
+        ["acme/d", "acme/d/a", "acme/d/b/x"]
+    );
+    // The same rows as CSV, with ';' for European spreadsheets; no cell
+    // starts a formula.
+    let csv = ok(d, &["ledger", "list", "--csv", "--delimiter", ";"]);
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv.as_bytes());
+    let header = r.headers().unwrap().clone();
+    assert!(header.iter().any(|h| h == "quota.sip_numbers"), "{csv}");
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4, "{csv}");
+    let contact = header.iter().position(|h| h == "contact").unwrap();
+    assert!(
+        rows.iter().all(|row| !row[contact].starts_with('=')),
+        "{csv}"
+    );
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    let text = ok(d, &["ledger", "list", "--under", "acme/d/a"]);
+    assert!(
+        text.contains("acme/d/a  plus license") && text.contains("contact a@example.com"),
+        "{text}"
+    );
+    // Wrong filter values are usage errors that say what is allowed.
+    let (code, _, err) = run(d, &["ledger", "list", "--status", "gone"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("not one of active, expired, not-yet-valid, revoked"),
+        "{err}"
+    );
+    let (code, _, _) = run(d, &["ledger", "list", "--csv", "--delimiter", "x"]);
+    assert_eq!(code, 2);
+}
+
+/// `usage` lists what each child holds, for invoicing, as CSV and JSON.
+#[test]
+fn usage_per_child_for_invoicing() {
+    let t = setup();
+    let d = t.path();
+    assert_eq!(
+        child(d, "acme/d/a", 2, &["--contact", "a@example.com"]).0,
+        0
+    );
+    assert_eq!(child(d, "acme/d/b", 3, &[]).0, 0);
+    let v = usage_json(d, "acme/d", "2027-02-01");
+    assert_eq!(v["licenses"][0]["children"], 2);
+    let kids = v["licenses"][0]["under"].as_array().unwrap();
+    let held: Vec<(String, u64)> = kids
+        .iter()
+        .map(|k| {
+            (
+                k["subject"].as_str().unwrap().to_owned(),
+                k["quotas"]["sip_numbers"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        held,
+        [("acme/d/a".to_owned(), 2), ("acme/d/b".to_owned(), 3)]
+    );
+    let csv = ok(
+        d,
+        &[
+            "usage",
+            "acme/d",
+            "--csv",
+            "--at",
+            "2027-02-01",
+            "--delimiter",
+            ";",
+        ],
+    );
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+    let sip = header
+        .iter()
+        .position(|h| *h == "quota.sip_numbers")
+        .unwrap();
+    let subject = header.iter().position(|h| *h == "subject").unwrap();
+    let rows: Vec<(String, String)> = lines
+        .map(|l| {
+            let c: Vec<&str> = l.split(';').collect();
+            (c[subject].to_owned(), c[sip].to_owned())
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("acme/d/a".to_owned(), "2".to_owned()),
+            ("acme/d/b".to_owned(), "3".to_owned())
+        ]
+    );
+    let text = ok(d, &["usage", "acme/d", "--at", "2027-02-01"]);
+    assert!(
+        text.contains("licenses under it:") && text.contains("acme/d/a  plus license"),
+        "{text}"
+    );
+}
+
+/// `issue --json` names what was written: its SHA-256 is the file's.
+#[test]
+fn issue_json_reports_serial_file_and_sha256() {
+    use sha2::Digest;
+    let t = setup();
+    let d = t.path();
+    let (code, out, err) = child(d, "acme/d/a", 2, &["--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let file = std::fs::read(d.join(v["file"].as_str().unwrap())).unwrap();
+    assert_eq!(
+        v["sha256"],
+        licet_issuer::output::hex(&sha2::Sha256::digest(&file))
+    );
+    assert_eq!(v["subject"], "acme/d/a");
+    assert_eq!(v["bytes"], file.len());
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(d, &["ledger", "list", "--json", "--under", "acme/d/a"])).unwrap();
+    assert_eq!(listed["licenses"][0]["serial"], v["serial"]);
+    // An over-allocation refused as JSON too.
+    let (code, out, _) = child(d, "acme/d/b", 20, &["--json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["code"], "rejected");
+}
+
+/// A batch saved by a spreadsheet in a European locale: a byte order mark
+/// and `;` between fields.
+#[test]
+fn batch_reads_semicolon_csv_with_a_byte_order_mark() {
+    let t = setup();
+    let d = t.path();
+    std::fs::write(
+        d.join("rows.csv"),
+        "\u{feff}subject;contact;quota.sip_numbers\r\nacme/d/a;a@example.com;2\r\nacme/d/b;b@example.com;3\r\n",
+    )
+    .unwrap();
+    let out = ok(
+        d,
+        &[
+            "issue",
+            "--batch",
+            "rows.csv",
+            "--plan",
+            "basic",
+            "--no-quota",
+            "integrations",
+            "--key",
+            "dealer.key",
+            "--parent",
+            "dealer.lic",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert!(out.contains("minted 2"), "{out}");
+    let v = usage_json(d, "acme/d", "2027-02-01");
+    let sip = v["licenses"][0]["quotas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["name"] == "sip_numbers")
+        .unwrap()
+        .clone();
+    assert_eq!(sip["allocated"], 5);
 }

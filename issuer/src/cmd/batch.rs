@@ -49,10 +49,20 @@ type Rows = (Vec<Row>, Vec<(u64, String)>);
 
 fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Rows> {
     let shown = safe(&path.display().to_string());
+    let text = std::fs::read(path).map_err(|e| crate::error::io_error(path, "read", &e))?;
+    // Spreadsheets save "CSV UTF-8" with a byte order mark, and in most
+    // European locales with `;` between fields: the header row tells.
+    let text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&text);
+    let header_line = text.split(|b| *b == b'\n').next().unwrap_or_default();
+    let delimiter = if header_line.contains(&b';') && !header_line.contains(&b',') {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| CliError::usage(format!("cannot read {shown}: {e}"), "check the path"))?;
+        .delimiter(delimiter)
+        .from_reader(text);
     let headers = reader
         .headers()
         .map_err(|e| {
@@ -124,7 +134,8 @@ fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Ro
                     }
                     "features" => {
                         r.features = Some(parse_names(
-                            &v.split(';')
+                            &v.split([';', ','])
+                                .map(str::trim)
                                 .filter(|s| !s.is_empty())
                                 .map(str::to_owned)
                                 .collect::<Vec<_>>(),

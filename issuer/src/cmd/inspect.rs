@@ -221,7 +221,9 @@ fn inspect_one(
             v["signature"] = Value::from(r.signature);
             v["problems"] = Value::from(r.problems.iter().map(error_json).collect::<Vec<_>>());
             if ledger.is_some() {
-                v["ledger"] = serde_json::to_value(rec).unwrap_or(Value::Null);
+                v["ledger"] = rec
+                    .as_ref()
+                    .map_or(Value::Null, |r| crate::describe::listed_json(r, now));
             }
             v
         })

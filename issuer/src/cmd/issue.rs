@@ -643,16 +643,40 @@ pub fn run(
         tx.commit().map_err(&err)?;
         return Err(e);
     }
-    writeln!(
-        out,
-        "minted {} for {} ({}, {}), chain of {} links -> {}",
-        hex(&claims.serial),
-        claims.sub,
-        claims.tier,
-        claims.kind.name(),
-        container.len(),
-        shown_out
-    )?;
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({
+                "version": crate::describe::JSON_VERSION,
+                "serial": hex(&claims.serial),
+                "parent": claims.parent.as_ref().map(|p| hex(p)),
+                "issuer": claims.iss,
+                "subject": claims.sub,
+                "tier": claims.tier.to_string(),
+                "kind": claims.kind.name(),
+                "delegates": claims.cnf.is_some(),
+                "nbf": claims.nbf,
+                "exp": claims.exp,
+                "links": container.len(),
+                "file": shown_out,
+                "format": format,
+                "bytes": file.len(),
+                "sha256": hex(&record.sha256),
+            })
+        )?;
+    } else {
+        writeln!(
+            out,
+            "minted {} for {} ({}, {}), chain of {} links -> {}",
+            hex(&claims.serial),
+            claims.sub,
+            claims.tier,
+            claims.kind.name(),
+            container.len(),
+            shown_out
+        )?;
+    }
     Ok(())
 }
 

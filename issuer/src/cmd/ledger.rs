@@ -27,6 +27,7 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
             "a group id looks like acme/dist-7/dealer-3",
         )
     })?;
+    let delimiter = crate::output::csv_delimiter(args.table.delimiter)?;
     let ledger = Ledger::open(&resolve(ledger_path)?)?;
     let err = |e: rusqlite::Error| db_error(&ledger.path, "read", &e);
     let held = crate::ledger::held_by(&ledger.conn, group.as_str(), now).map_err(err)?;
@@ -38,6 +39,7 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
         let _ = writeln!(text, "  (none in the ledger)");
     }
     let mut over_allocations = 0usize;
+    let mut child_rows: Vec<crate::ledger::Listed> = Vec::new();
     for h in &held {
         let quotas = crate::ledger::quotas_of(&ledger.conn, &h.serial).map_err(err)?;
         let children = crate::ledger::children_count(&ledger.conn, &h.serial).map_err(err)?;
@@ -106,17 +108,42 @@ pub fn usage(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) 
             }
             qs.push(q);
         }
+        let filter = crate::ledger::ListFilter {
+            parent: Some(&h.serial),
+            ..Default::default()
+        };
+        let under = crate::ledger::list(&ledger.conn, &filter, now).map_err(err)?;
+        if !under.is_empty() {
+            let _ = writeln!(text, "    licenses under it:");
+        }
+        for c in &under {
+            let _ = writeln!(text, "      {}", crate::describe::listed_text(c, now));
+        }
         licenses.push(json!({
             "serial": hex(&h.serial), "tier": h.tier, "kind": h.kind, "nbf": h.nbf, "exp": h.exp,
             "contact": h.contact, "children": children, "quotas": qs,
+            "under": under.iter().map(|c| crate::describe::listed_json(c, now)).collect::<Vec<_>>(),
         }));
+        child_rows.extend(under);
     }
-    if args.json {
+    if args.table.json {
         writeln!(
             out,
             "{}",
             json!({"version": JSON_VERSION, "group": group.as_str(), "at": now, "licenses": licenses})
         )?;
+    } else if args.table.csv {
+        // One row per license under the group's own (its `parent` column
+        // names which): what to invoice.
+        let children = child_rows;
+        let names = crate::describe::quota_names(&children);
+        out.write_all(&crate::output::csv_table(
+            &crate::describe::listed_csv_header(&names),
+            children
+                .iter()
+                .map(|c| crate::describe::listed_csv_row(c, &names, now)),
+            delimiter,
+        ))?;
     } else {
         write!(out, "{text}")?;
         if over_allocations > 0 {
@@ -158,6 +185,7 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
     // --at previews another time: what is recorded is only ever a real run.
     let now = now_or(args.at.as_deref().or(args.now.as_deref()))?;
     let record = !args.dry_run && args.at.is_none();
+    let delimiter = crate::output::csv_delimiter(args.delimiter)?;
     let within = parse_duration(&args.within).ok_or_else(|| {
         CliError::usage(
             format!("--within {}: not a duration", safe(&args.within)),
@@ -186,8 +214,7 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
             json!({"version": JSON_VERSION, "at": now, "recorded": record, "reminders": items})
         )?;
     } else if args.csv {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record([
+        let header: Vec<String> = [
             "serial",
             "group",
             "contact",
@@ -195,18 +222,20 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
             "kind",
             "expires",
             "days_left",
-        ]);
-        for Due {
-            serial: s,
-            group: g,
-            contact: c,
-            tier: t,
-            kind: k,
-            exp: e,
-        } in &due
-        {
-            let _ = w.write_record(
-                [
+        ]
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect();
+        let rows = due.iter().map(
+            |Due {
+                 serial: s,
+                 group: g,
+                 contact: c,
+                 tier: t,
+                 kind: k,
+                 exp: e,
+             }| {
+                vec![
                     hex(s),
                     g.clone(),
                     c.clone().unwrap_or_default(),
@@ -215,11 +244,9 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
                     format_time(*e),
                     days_left(*e).to_string(),
                 ]
-                .iter()
-                .map(|cell| crate::output::csv_cell(cell)),
-            );
-        }
-        out.write_all(&w.into_inner().unwrap_or_default())?;
+            },
+        );
+        out.write_all(&crate::output::csv_table(&header, rows, delimiter))?;
     } else {
         for Due {
             serial: s,

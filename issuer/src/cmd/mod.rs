@@ -4,4 +4,5 @@ pub mod inspect;
 pub mod issue;
 pub mod key;
 pub mod ledger;
+pub mod list;
 pub mod verify;
