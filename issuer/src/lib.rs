@@ -45,10 +45,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             clap_complete::generate(*shell, &mut Cli::command(), "licet", out);
             Ok(0)
         }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(out)?;
-            Ok(0)
-        }
+        Command::Man(a) => cmd::man::run(a, out),
     }
 }
 

@@ -1801,3 +1801,74 @@ fn every_json_error_has_one_shape() {
     assert_eq!(problem["code"], "expired");
     assert_eq!(keys(problem), shape);
 }
+
+/// Every page a man page points to exists, and each has the sections that
+/// `--help` cannot give.
+#[test]
+fn man_pages_exist_for_every_subcommand_they_name() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let out = run_ok(d, &["man", "--out-dir", "man"]);
+    assert!(out.starts_with("wrote 18 man pages"), "{out}");
+    let pages: Vec<String> = std::fs::read_dir(d.join("man"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    for want in [
+        "licet.1",
+        "licet-issue.1",
+        "licet-ledger-list.1",
+        "licet-key-generate.1",
+    ] {
+        assert!(pages.iter().any(|p| p == want), "{want} in {pages:?}");
+    }
+    for page in &pages {
+        let text = std::fs::read_to_string(d.join("man").join(page)).unwrap();
+        for section in [
+            ".SH NAME",
+            ".SH SYNOPSIS",
+            ".SH \"EXIT STATUS\"",
+            ".SH ENVIRONMENT",
+            ".SH FILES",
+            ".SH \"SEE ALSO\"",
+        ] {
+            assert!(text.contains(section), "{page}: no {section}");
+        }
+        for target in man_references(&text) {
+            assert!(
+                pages.contains(&format!("{target}.1")),
+                "{page} points to {target}(1), which was not written"
+            );
+        }
+    }
+    let main = std::fs::read_to_string(d.join("man/licet.1")).unwrap();
+    assert!(
+        man_references(&main).len() >= 2 * 13,
+        "licet(1) names each subcommand twice: {:?}",
+        man_references(&main)
+    );
+    // Without --out-dir: licet(1) on standard output, the same page.
+    let stdout = run_ok(d, &["man"]);
+    assert_eq!(
+        stdout,
+        std::fs::read_to_string(d.join("man/licet.1")).unwrap()
+    );
+}
+
+/// The `licet…(1)` names a roff page refers to (`licet\-issue(1)`).
+fn man_references(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("(1)") {
+        let before = rest[..i].trim_end_matches("\\fR");
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '\\'))
+            .map_or(0, |p| p + 1);
+        let name = before[start..].replace("\\fB", "").replace("\\-", "-");
+        if name.starts_with("licet") {
+            out.push(name);
+        }
+        rest = &rest[i + 3..];
+    }
+    out
+}

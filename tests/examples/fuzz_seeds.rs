@@ -58,6 +58,16 @@ fn main() {
             write(t, &format!("chain-{i}"), c);
         }
         write("armor", &format!("chain-{i}.txt"), text.as_bytes());
+        // As pasted from an email: a byte order mark, CRLF, quoting,
+        // no-break spaces and text around it.
+        let pasted: String = text.lines().map(|l| format!(">\u{a0}{l}\r\n")).collect();
+        let pasted = format!("\u{feff}Hello,\r\n{pasted}Regards\r\n");
+        write("armor", &format!("chain-{i}-pasted.txt"), pasted.as_bytes());
+        write(
+            "inspect",
+            &format!("chain-{i}-pasted.txt"),
+            pasted.as_bytes(),
+        );
         write("inspect", &format!("chain-{i}.txt"), text.as_bytes());
         write("inspect", &format!("chain-{i}"), c);
         let container = licet_common::Container::decode(c).unwrap();

@@ -5,4 +5,5 @@ pub mod issue;
 pub mod key;
 pub mod ledger;
 pub mod list;
+pub mod man;
 pub mod verify;
