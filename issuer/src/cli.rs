@@ -176,7 +176,7 @@ pub struct IssueArgs {
     #[arg(long, value_enum)]
     pub tier: Option<TierArg>,
     /// Mint an add-on that enhances a base license instead of a base license.
-    #[arg(long)]
+    #[arg(long, visible_alias = "add-on")]
     pub addon: bool,
     /// A quota, NAME=N or NAME=unlimited (repeatable). Unstated quotas are inherited.
     #[arg(long = "quota", value_name = "NAME=N")]
@@ -368,7 +368,8 @@ pub struct RemindArgs {
 
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
-    /// The license's serial (hex, as `licet inspect` shows it).
+    /// The license's serial (hex, as `licet inspect` shows it), or its license file.
+    #[arg(value_name = "SERIAL|FILE")]
     pub serial: String,
     /// Why (recorded).
     #[arg(long, value_name = "TEXT")]

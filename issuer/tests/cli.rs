@@ -1872,3 +1872,88 @@ fn man_references(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// The commands of the README's "Using licet" section, one by one, as they
+/// stand, through a shell in an empty folder: the walkthrough cannot drift
+/// from the tool.
+#[test]
+fn readme_walkthrough_runs_verbatim() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let section = readme
+        .split("## Using licet\n")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap();
+    let mut commands = Vec::new();
+    let mut in_block = false;
+    let mut current = String::new();
+    for line in section.lines() {
+        if line.starts_with("```") {
+            in_block = line == "```sh";
+            continue;
+        }
+        if !in_block || (current.is_empty() && (line.trim().is_empty() || line.starts_with('#'))) {
+            continue;
+        }
+        current.push_str(line.trim_end_matches('\\'));
+        current.push(' ');
+        if !line.ends_with('\\') {
+            commands.push(std::mem::take(&mut current));
+        }
+    }
+    assert!(commands.len() >= 20, "{commands:#?}");
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    std::fs::write(d.join("dist.pass"), "distributor passphrase\n").unwrap();
+    std::fs::write(d.join("dealer.pass"), "dealer passphrase\n").unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_licet")).parent().unwrap();
+    let mut outputs = Vec::new();
+    for command in &commands {
+        let out = std::process::Command::new("bash")
+            .args(["-c", command])
+            .current_dir(d)
+            .env_clear()
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+            .env("HOME", d)
+            // The vendor's key is made first, without a passphrase file.
+            .env("LICET_PASSPHRASE", "vendor passphrase")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        // The README says which command exits 1: dealer.lic licenses no panel.
+        let want = if command.starts_with("licet inspect dealer.lic") {
+            1
+        } else {
+            0
+        };
+        assert_eq!(
+            out.status.code(),
+            Some(want),
+            "{command}\nstdout: {stdout}\nstderr: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{command}: {stderr}");
+        outputs.push((command.clone(), stdout));
+    }
+    let output_of = |prefix: &str| {
+        outputs
+            .iter()
+            .find(|(c, _)| c.starts_with(prefix))
+            .map(|(_, o)| o.as_str())
+            .unwrap_or_else(|| panic!("no command {prefix}"))
+    };
+    assert!(d.join(".local/share/licet/ledger.sqlite").exists());
+    assert!(output_of("licet inspect dealer.lic").starts_with("NOT A PANEL LICENSE"));
+    assert!(
+        output_of("licet inspect plus.lic")
+            .starts_with("VALID for acme/dist-7/dealer-3/complex-1 until")
+    );
+    let verify = output_of("licet verify plus.lic basic.lic addon.lic");
+    assert!(
+        verify.contains("effective   plus from [0] plus.lic"),
+        "{verify}"
+    );
+    assert!(output_of("licet ledger list").starts_with("serial;parent;issuer;subject"));
+    assert!(d.join("out/acme+dist-7+dealer-3+complex-2.lic").exists());
+}

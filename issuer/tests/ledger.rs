@@ -2587,3 +2587,19 @@ fn batch_reads_semicolon_csv_with_a_byte_order_mark() {
         .clone();
     assert_eq!(sip["allocated"], 5);
 }
+
+/// `revoke` takes the license file as well as the serial.
+#[test]
+fn revoke_takes_a_license_file() {
+    let t = setup();
+    let d = t.path();
+    assert_eq!(child(d, "acme/d/a", 2, &["--out", "a.lic"]).0, 0);
+    let out = ok(d, &["revoke", "a.lic", "--reason", "complex closed"]);
+    assert!(out.contains("revoked"), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(d, &["ledger", "list", "--json", "--revoked"])).unwrap();
+    assert_eq!(v["licenses"][0]["subject"], "acme/d/a");
+    let (code, _, err) = run(d, &["revoke", "nothing-here", "--reason", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("neither a serial nor a license file"), "{err}");
+}

@@ -275,22 +275,38 @@ pub fn remind(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write
     Ok(0)
 }
 
-pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
-    let serial = (0..args.serial.len())
+/// The serial `licet revoke` is given: hex, or a license file whose leaf
+/// link is meant.
+fn serial_or_file(arg: &str) -> Result<Vec<u8>> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        let bytes = read_license(path)?;
+        let c = Container::decode(&bytes).map_err(|e| {
+            CliError::usage(
+                format!("{}: not a valid licet license: {e}", safe(arg)),
+                "give the license's serial in hex, or its license file",
+            )
+        })?;
+        return Ok(c.last().claims.serial.to_vec());
+    }
+    (0..arg.len())
         .step_by(2)
         .map(|i| {
-            args.serial
-                .get(i..i + 2)
+            arg.get(i..i + 2)
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
         })
         .collect::<Option<Vec<u8>>>()
-        .filter(|s| (8..=16).contains(&s.len()) && args.serial.len().is_multiple_of(2))
+        .filter(|s| (8..=16).contains(&s.len()) && arg.len().is_multiple_of(2))
         .ok_or_else(|| {
             CliError::usage(
-                format!("{} is not a serial", safe(&args.serial)),
-                "give the serial in hex, as `licet inspect` shows it (16 hex digits)",
+                format!("{} is neither a serial nor a license file", safe(arg)),
+                "give the serial in hex, as `licet inspect` shows it (16 hex digits), or the license file",
             )
-        })?;
+        })
+}
+
+pub fn revoke(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
+    let serial = serial_or_file(&args.serial)?;
     if args.reason.trim().is_empty() {
         return Err(CliError::usage(
             "--reason is empty",
