@@ -151,6 +151,18 @@
 // Largest text `licet_dearmor` reads for one license, in bytes.
 #define LICET_MAX_ARMOR_BYTES 32768
 
+// Most links in one license's chain.
+#define LICET_MAX_LINKS 8
+
+// Longest group id, in bytes.
+#define LICET_MAX_GROUP_BYTES 128
+
+// Longest serial, in bytes.
+#define LICET_MAX_SERIAL_BYTES 16
+
+// Longest quota, feature or role name, in bytes.
+#define LICET_MAX_NAME_BYTES 32
+
 // Bytes per verify-once cache slot.
 #define LICET_CACHE_ENTRY_BYTES 32
 
@@ -244,6 +256,41 @@ typedef struct LicetBuiltin {
 typedef struct LicetEvaluation {
   uint64_t opaque[LICET_EVALUATION_WORDS];
 } LicetEvaluation;
+
+// What one license says about itself, for a panel's screen or for quoting
+// to support (`licet_license_info`). It is read from the file without
+// checking it: whether the license is valid is `licet_verify`'s or
+// `licet_evaluate`'s answer. Texts are copied in (UTF-8, not
+// NUL-terminated), so the struct outlives the license buffer.
+typedef struct LicetLicenseInfo {
+  // The license's serial (its leaf link's), `serial_len` bytes.
+  uint8_t serial[LICET_MAX_SERIAL_BYTES];
+  // Length of `serial`: 8 to 16.
+  size_t serial_len;
+  // The group the license is for, e.g. `acme/dist-7/dealer-3/complex-12`.
+  uint8_t subject[LICET_MAX_GROUP_BYTES];
+  // Length of `subject`.
+  size_t subject_len;
+  // The group that issued it (its parent's subject).
+  uint8_t issuer[LICET_MAX_GROUP_BYTES];
+  // Length of `issuer`.
+  size_t issuer_len;
+  // Start of validity, UNIX seconds.
+  uint64_t not_before;
+  // End of validity, UNIX seconds; 0 for no end date.
+  uint64_t not_after;
+  // When it was minted, UNIX seconds.
+  uint64_t issued_at;
+  // Links in the chain, root included.
+  size_t links;
+  // 1 basic, 2 trial, 3 plus.
+  uint8_t tier;
+  // True for an add-on (it enhances a base license).
+  bool addon;
+  // True when it delegates: it lets its holder mint licenses and
+  // licenses no panel (`LICET_E_DELEGATION_LICENSE`).
+  bool delegates;
+} LicetLicenseInfo;
 
 #ifdef __cplusplus
 extern "C" {
@@ -459,6 +506,20 @@ bool licet_evaluation_warning(const struct LicetEvaluation *ev);
 // # Safety
 // As `licet_evaluation_count`.
 uint64_t licet_evaluation_floor(const struct LicetEvaluation *ev);
+
+// Reads what a license (binary form) says about itself into `out`: serial,
+// subject and issuer groups, validity, tier, kind, whether it delegates. It
+// checks nothing: after `licet_verify` returned `LICET_E_WRONG_GROUP`, say,
+// `out->subject` names the group the license is for. Returns `LICET_OK`, or
+// `LICET_E_DECODE` when the bytes are not a well-formed license (then `out`
+// is zeroed).
+//
+// # Safety
+// `license` valid for `license_len` bytes; `out` valid for writes of one
+// `LicetLicenseInfo`.
+int32_t licet_license_info(const uint8_t *license,
+                           size_t license_len,
+                           struct LicetLicenseInfo *out);
 
 // Decodes a license in text armor (`-----BEGIN LICET LICENSE-----`) into
 // `out` (`out_cap` bytes; `LICET_MAX_LICENSE_BYTES` always suffices) and

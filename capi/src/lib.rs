@@ -118,6 +118,14 @@ pub const LICET_MAX_EFFECTIVE_GRANTS: usize = 128;
 pub const LICET_MAX_LICENSE_BYTES: usize = 8192;
 /// Largest text `licet_dearmor` reads for one license, in bytes.
 pub const LICET_MAX_ARMOR_BYTES: usize = 32768;
+/// Most links in one license's chain.
+pub const LICET_MAX_LINKS: usize = 8;
+/// Longest group id, in bytes.
+pub const LICET_MAX_GROUP_BYTES: usize = 128;
+/// Longest serial, in bytes.
+pub const LICET_MAX_SERIAL_BYTES: usize = 16;
+/// Longest quota, feature or role name, in bytes.
+pub const LICET_MAX_NAME_BYTES: usize = 32;
 /// Bytes per verify-once cache slot.
 pub const LICET_CACHE_ENTRY_BYTES: usize = 32;
 /// A quota value meaning "unlimited".
@@ -143,6 +151,43 @@ pub struct LicetDevice {
     pub device_id_len: usize,
     /// The time, UNIX seconds.
     pub now: u64,
+}
+
+/// What one license says about itself, for a panel's screen or for quoting
+/// to support (`licet_license_info`). It is read from the file without
+/// checking it: whether the license is valid is `licet_verify`'s or
+/// `licet_evaluate`'s answer. Texts are copied in (UTF-8, not
+/// NUL-terminated), so the struct outlives the license buffer.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct LicetLicenseInfo {
+    /// The license's serial (its leaf link's), `serial_len` bytes.
+    pub serial: [u8; LICET_MAX_SERIAL_BYTES],
+    /// Length of `serial`: 8 to 16.
+    pub serial_len: usize,
+    /// The group the license is for, e.g. `acme/dist-7/dealer-3/complex-12`.
+    pub subject: [u8; LICET_MAX_GROUP_BYTES],
+    /// Length of `subject`.
+    pub subject_len: usize,
+    /// The group that issued it (its parent's subject).
+    pub issuer: [u8; LICET_MAX_GROUP_BYTES],
+    /// Length of `issuer`.
+    pub issuer_len: usize,
+    /// Start of validity, UNIX seconds.
+    pub not_before: u64,
+    /// End of validity, UNIX seconds; 0 for no end date.
+    pub not_after: u64,
+    /// When it was minted, UNIX seconds.
+    pub issued_at: u64,
+    /// Links in the chain, root included.
+    pub links: usize,
+    /// 1 basic, 2 trial, 3 plus.
+    pub tier: u8,
+    /// True for an add-on (it enhances a base license).
+    pub addon: bool,
+    /// True when it delegates: it lets its holder mint licenses and
+    /// licenses no panel (`LICET_E_DELEGATION_LICENSE`).
+    pub delegates: bool,
 }
 
 /// One license file (binary form) for `licet_evaluate`.
@@ -240,6 +285,10 @@ const _: () = assert!(LICET_MAX_LICENSES == licet_verifier::MAX_LICENSES);
 const _: () = assert!(LICET_CACHE_ENTRY_BYTES == CACHE_ENTRY_BYTES);
 const _: () = assert!(LICET_MAX_LICENSE_BYTES == licet_verifier::format::limits::MAX_LICENSE_BYTES);
 const _: () = assert!(LICET_MAX_ARMOR_BYTES == licet_verifier::format::limits::MAX_ARMOR_BYTES);
+const _: () = assert!(LICET_MAX_LINKS == licet_verifier::format::limits::MAX_LINKS);
+const _: () = assert!(LICET_MAX_GROUP_BYTES == licet_verifier::format::limits::MAX_GROUP_BYTES);
+const _: () = assert!(LICET_MAX_SERIAL_BYTES == licet_verifier::format::limits::MAX_SERIAL_BYTES);
+const _: () = assert!(LICET_MAX_NAME_BYTES == licet_verifier::format::limits::MAX_NAME_BYTES);
 
 /// The value of a `Result<T, i32>`, or return its code from the function.
 macro_rules! try_code {
@@ -924,6 +973,77 @@ pub unsafe extern "C" fn licet_evaluation_warning(ev: *const LicetEvaluation) ->
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn licet_evaluation_floor(ev: *const LicetEvaluation) -> u64 {
     stored(ev).map_or(0, |e| e.floor())
+}
+
+/// Reads what a license (binary form) says about itself into `out`: serial,
+/// subject and issuer groups, validity, tier, kind, whether it delegates. It
+/// checks nothing: after `licet_verify` returned `LICET_E_WRONG_GROUP`, say,
+/// `out->subject` names the group the license is for. Returns `LICET_OK`, or
+/// `LICET_E_DECODE` when the bytes are not a well-formed license (then `out`
+/// is zeroed).
+///
+/// # Safety
+/// `license` valid for `license_len` bytes; `out` valid for writes of one
+/// `LicetLicenseInfo`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn licet_license_info(
+    license: *const u8,
+    license_len: usize,
+    out: *mut LicetLicenseInfo,
+) -> i32 {
+    if out.is_null() {
+        return LICET_E_NULL_ARGUMENT;
+    }
+    const EMPTY: LicetLicenseInfo = LicetLicenseInfo {
+        serial: [0; LICET_MAX_SERIAL_BYTES],
+        serial_len: 0,
+        subject: [0; LICET_MAX_GROUP_BYTES],
+        subject_len: 0,
+        issuer: [0; LICET_MAX_GROUP_BYTES],
+        issuer_len: 0,
+        not_before: 0,
+        not_after: 0,
+        issued_at: 0,
+        links: 0,
+        tier: 0,
+        addon: false,
+        delegates: false,
+    };
+    let mut info = EMPTY;
+    // SAFETY: the caller's contract.
+    let bytes = unsafe { bytes(license, license_len) };
+    let result = bytes.and_then(|b| {
+        let c = licet_verifier::format::Container::decode(b).map_err(|_| LICET_E_DECODE)?;
+        let claims = &c.last().claims;
+        let fill = |to: &mut [u8], from: &[u8]| -> Result<usize, i32> {
+            to.get_mut(..from.len())
+                .ok_or(LICET_E_DECODE)?
+                .copy_from_slice(from);
+            Ok(from.len())
+        };
+        info.serial_len = fill(&mut info.serial, claims.serial)?;
+        info.subject_len = fill(&mut info.subject, claims.sub.as_str().as_bytes())?;
+        info.issuer_len = fill(&mut info.issuer, claims.iss.as_str().as_bytes())?;
+        info.not_before = claims.nbf;
+        info.not_after = claims.exp.unwrap_or(0);
+        info.issued_at = claims.iat;
+        info.links = c.len();
+        info.tier = match claims.tier {
+            Tier::Basic => 1,
+            Tier::Trial => 2,
+            Tier::Plus => 3,
+        };
+        info.addon = claims.kind == licet_verifier::format::Kind::AddOn;
+        info.delegates = claims.cnf.is_some();
+        Ok(())
+    });
+    let (code, info) = match result {
+        Ok(()) => (LICET_OK, info),
+        Err(c) => (c, EMPTY),
+    };
+    // SAFETY: non-null and writable by contract.
+    unsafe { out.write(info) };
+    code
 }
 
 /// Decodes a license in text armor (`-----BEGIN LICET LICENSE-----`) into

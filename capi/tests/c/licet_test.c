@@ -120,6 +120,28 @@ int main(int argc, char **argv) {
   LicetDevice elsewhere = device_at("acme/dist-7/dealer-3/complex-12/bldg-9", now);
   CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &elsewhere, NULL, 0, NULL, &link),
              LICET_E_WRONG_GROUP);
+  /* Which group the license is for, to show on the panel or quote to support. */
+  LicetLicenseInfo info;
+  CHECK_CODE(licet_license_info(chain3.data, chain3.len, &info), LICET_OK);
+  /* The license is for the building; the panel's group is an apartment in it. */
+  CHECK(info.subject_len < strlen(group) && memcmp(info.subject, group, info.subject_len) == 0 &&
+            group[info.subject_len] == '/',
+        "info subject %.*s is not above %s", (int)info.subject_len, (const char *)info.subject, group);
+  CHECK(info.links == 3 && info.serial_len >= 8 && info.serial_len <= LICET_MAX_SERIAL_BYTES,
+        "info links %zu serial %zu", info.links, info.serial_len);
+  CHECK(info.issuer_len > 0 && info.issuer_len < info.subject_len &&
+            memcmp(info.issuer, info.subject, info.issuer_len) == 0,
+        "the issuer is the parent group: %.*s", (int)info.issuer_len, (const char *)info.issuer);
+  CHECK(info.tier >= 1 && info.tier <= 3 && !info.delegates && !info.addon, "info tier %u", info.tier);
+  CHECK(info.not_before <= now && info.not_after > now && info.issued_at <= now, "info validity");
+  LicetLicenseInfo addon_info;
+  CHECK_CODE(licet_license_info(addon.data, addon.len, &addon_info), LICET_OK);
+  CHECK(addon_info.addon, "addon.lic is an add-on");
+  CHECK_CODE(licet_license_info(chain3.data, 7, &info), LICET_E_DECODE);
+  CHECK(info.subject_len == 0 && info.links == 0, "a failed info is zeroed");
+  CHECK_CODE(licet_license_info(chain3.data, chain3.len, NULL), LICET_E_NULL_ARGUMENT);
+  CHECK(LICET_MAX_GROUP_BYTES == 128 && LICET_MAX_LINKS == 8 && LICET_MAX_ARMOR_BYTES > LICET_MAX_LICENSE_BYTES,
+        "size macros");
   /* Nor a panel of the parent group (licenses narrow downwards only). */
   LicetDevice above = device_at("acme/dist-7/dealer-3", now);
   CHECK_CODE(licet_verify(root, 1, chain3.data, chain3.len, &above, NULL, 0, NULL, &link),
