@@ -59,6 +59,14 @@ mod engine {
             Err(e) => Some((e.code(), e.link())),
         }
     }
+
+    /// The group a license says it is for (read, not checked): what a
+    /// panel shows when a license is for another group.
+    #[inline(never)]
+    pub fn licensed_group(license: &'static [u8]) -> &'static str {
+        licet_verifier::format::Container::decode(license)
+            .map_or("(not a license)", |c| c.last().claims.sub.as_str())
+    }
 }
 
 /// The evaluation side of the engine (not in the `verify-only` build).
@@ -169,6 +177,15 @@ mod engine {
             None
         } else {
             Some(("stub", Some(x)))
+        }
+    }
+
+    #[inline(never)]
+    pub fn licensed_group(license: &'static [u8]) -> &'static str {
+        if black_box(license).is_empty() {
+            "(not a license)"
+        } else {
+            "stub"
         }
     }
 }
@@ -287,6 +304,13 @@ fn main() -> ! {
         engine::check(CHAIN3, "acme/dist-7/dealer-3/complex-12/bldg-9", now),
         Some(("wrong_group", None)),
     );
+    // What the panel shows then: the group the license is for.
+    let licensed = engine::licensed_group(CHAIN3);
+    hprintln!("  the license is for {}", licensed);
+    if !GROUP.starts_with(licensed) || GROUP.as_bytes().get(licensed.len()) != Some(&b'/') {
+        hprintln!("  UNEXPECTED, wanted a group above {}", GROUP);
+        e.failures += 1;
+    }
     e.check(
         "3-link chain, 400 days later",
         engine::check(CHAIN3, GROUP, now + 400 * DAY),
