@@ -59,6 +59,9 @@ pub enum Problem {
     SeveralLicenses,
     /// More data than the largest license file.
     TooLarge,
+    /// The base64 decodes, but not to a license: lines were dropped or
+    /// changed between BEGIN and END.
+    Damaged,
 }
 
 impl Problem {
@@ -90,6 +93,9 @@ impl Problem {
             Self::NoData => "there is nothing between the BEGIN and END lines",
             Self::SeveralLicenses => "the text holds more than one license",
             Self::TooLarge => "the license text is larger than any license can be",
+            Self::Damaged => {
+                "the license text is damaged: lines between the BEGIN and END lines are missing or were changed"
+            }
         }
     }
 
@@ -110,6 +116,9 @@ impl Problem {
                 "a licet license starts with -----BEGIN LICET LICENSE-----; ask its issuer for the .lic file"
             }
             Self::BodyOnly => "copy the license again with its -----BEGIN and -----END lines",
+            Self::Damaged => {
+                "copy the whole license again, or ask its issuer for the file (an attachment survives email better than pasted text)"
+            }
             Self::NotBase64 | Self::AfterPadding => {
                 "the text was changed after it was copied (an email client or an editor); send the .lic file as an attachment instead"
             }

@@ -1601,6 +1601,18 @@ fn broken_pastes_get_a_plain_message_and_what_to_do() {
             "there is nothing between the BEGIN and END lines",
         ),
         (
+            "half-with-end.lic",
+            [&lines[..lines.len() / 2], &lines[lines.len() - 1..]]
+                .concat()
+                .join("\n"),
+            "the license text is incomplete",
+        ),
+        (
+            "gap.lic",
+            [&lines[..3], &lines[5..]].concat().join("\n"),
+            "the license text is damaged: lines between the BEGIN and END lines are missing",
+        ),
+        (
             "two.lic",
             format!("{text}{text}"),
             "the text holds more than one license",

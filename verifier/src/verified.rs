@@ -30,7 +30,33 @@ pub fn dearmor<'b>(
                 },
             )));
         }
-        Ok(armor::decode(input, buf)?)
+        let binary = armor::decode(input, buf)?;
+        // Whole lines dropped or changed between BEGIN and END still decode
+        // as base64; what they break is the text's fault, not the format's,
+        // and is said so. (A newer format version keeps its own message.)
+        let problem = match Container::decode(binary) {
+            Err(DecodeError {
+                kind: DecodeErrorKind::Truncated,
+                ..
+            }) => Some(armor::Problem::Incomplete),
+            Err(DecodeError {
+                kind:
+                    DecodeErrorKind::Malformed
+                    | DecodeErrorKind::UnexpectedType { .. }
+                    | DecodeErrorKind::TrailingBytes
+                    | DecodeErrorKind::NonCanonical
+                    | DecodeErrorKind::IndefiniteLength,
+                ..
+            }) => Some(armor::Problem::Damaged),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            return Err(Error::Decode(DecodeError::new(
+                input.len(),
+                DecodeErrorKind::Armor { problem },
+            )));
+        }
+        Ok(binary)
     } else {
         Ok(input)
     }
