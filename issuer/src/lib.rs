@@ -9,8 +9,11 @@ pub mod describe;
 pub mod error;
 pub mod files;
 pub mod ledger;
+pub mod mint;
+pub mod minter;
 pub mod output;
 pub mod plans;
+pub mod request;
 pub mod time;
 
 use clap::{CommandFactory, Parser};
@@ -24,7 +27,16 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     match &cli.command {
         Command::Key(KeyCommand::Generate(a)) => cmd::key::generate(a, out, err).map(|()| 0),
         Command::Key(KeyCommand::Export(a)) => cmd::key::export(a, out).map(|()| 0),
-        Command::Issue(a) => cmd::issue::run(a, cli.ledger.as_deref(), out).map(|()| 0),
+        Command::Issue(a) => {
+            let (now, plan) = cmd::issue::now_and_plan(a)?;
+            match &a.batch {
+                Some(rows) => {
+                    cmd::batch::run(a, rows, plan.as_ref(), cli.ledger.as_deref(), now, out)
+                }
+                None => cmd::issue::run(a, plan.as_ref(), now, cli.ledger.as_deref(), out),
+            }
+            .map(|()| 0)
+        }
         Command::Usage(a) => cmd::ledger::usage(a, cli.ledger.as_deref(), out),
         Command::Remind(a) => cmd::ledger::remind(a, cli.ledger.as_deref(), out),
         Command::Revoke(a) => cmd::ledger::revoke(a, cli.ledger.as_deref(), out),

@@ -12,16 +12,18 @@
 //! (required), `contact`, `not_before`, `expires`, `tier`, `features` and
 //! `devices` (`;`-separated), `quota.NAME`, `role.NAME` (`;`-separated grants).
 
-use super::issue::{
-    Minter, Request, apply_flags, build_claims, check, file_form, ledger_err, over_allocation,
-    parse_contact, parse_devices, parse_names, parse_quota_value, request_from_plan, tier_named,
-};
 use crate::cli::IssueArgs;
 use crate::error::{CliError, Result, io_error};
 use crate::files::read_parent;
 use crate::ledger::{Ledger, NewHold, check_allocation, db_error, insert, record_of};
+use crate::mint::{Checked, build_claims, check, file_form, sign_checked};
+use crate::minter::{Minter, ledger_err, over_allocation};
 use crate::output::safe;
 use crate::plans::Plan;
+use crate::request::{
+    Request, apply_flags, parse_contact, parse_devices, parse_names, parse_quota_value,
+    request_from_plan, tier_named,
+};
 use crate::time::parse_time;
 use licet_common::Container;
 use std::collections::BTreeMap;
@@ -461,22 +463,21 @@ pub fn run(
     let parent_grants = minter
         .parent_grants()?
         .ok_or_else(|| CliError::usage("internal error: no parent", "report this as a bug"))?;
-    let holds_of = |claims: &[licet_common::encode::LinkClaims],
-                    checked: &[super::issue::Checked]|
-     -> Vec<NewHold> {
-        claims
-            .iter()
-            .zip(checked)
-            .map(|(c, k)| NewHold {
-                nbf: c.nbf,
-                exp: c.exp,
-                quotas: k.quotas.clone(),
-                subject: c.sub.clone(),
-                addon: c.kind == licet_common::Kind::AddOn,
-                delegates: c.cnf.is_some(),
-            })
-            .collect()
-    };
+    let holds_of =
+        |claims: &[licet_common::encode::LinkClaims], checked: &[Checked]| -> Vec<NewHold> {
+            claims
+                .iter()
+                .zip(checked)
+                .map(|(c, k)| NewHold {
+                    nbf: c.nbf,
+                    exp: c.exp,
+                    quotas: k.quotas.clone(),
+                    subject: c.sub.clone(),
+                    addon: c.kind == licet_common::Kind::AddOn,
+                    delegates: c.cnf.is_some(),
+                })
+                .collect()
+        };
     let all = holds_of(&prepared, &checked);
     {
         let hs = &all;
@@ -509,7 +510,7 @@ pub fn run(
         let mut signed = Vec::with_capacity(chunk_claims.len());
         for (n, k) in chunk_checked.iter().enumerate() {
             // Checked above; the first signature of each chunk is verified too.
-            let bytes = super::issue::sign_checked(k, &minter.key, Some(parent), n == 0)?;
+            let bytes = sign_checked(k, &minter.key, Some(parent), n == 0)?;
             let (file, format) = file_form(&bytes, args.binary);
             signed.push((bytes, file, format));
         }
