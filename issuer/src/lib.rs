@@ -37,9 +37,9 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             }
             .map(|()| 0)
         }
-        Command::Usage(a) => cmd::ledger::usage(a, cli.ledger.as_deref(), out),
-        Command::Remind(a) => cmd::ledger::remind(a, cli.ledger.as_deref(), out),
-        Command::Revoke(a) => cmd::ledger::revoke(a, cli.ledger.as_deref(), out),
+        Command::Usage(a) => cmd::usage::run(a, cli.ledger.as_deref(), out),
+        Command::Remind(a) => cmd::remind::run(a, cli.ledger.as_deref(), out),
+        Command::Revoke(a) => cmd::revoke::run(a, cli.ledger.as_deref(), out),
         Command::Ledger(cli::LedgerCommand::Init(a)) => {
             cmd::ledger::init(a, cli.ledger.as_deref(), out)
         }
@@ -49,7 +49,7 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         Command::Ledger(cli::LedgerCommand::List(a)) => {
             cmd::list::run(a, cli.ledger.as_deref(), out)
         }
-        Command::Plans(a) => cmd::ledger::plans(a, out),
+        Command::Plans(a) => cmd::plans::run(a, out),
         Command::Inspect(a) => cmd::inspect::run(a, cli.ledger.as_deref(), out),
         Command::Verify(a) => cmd::verify::run(a, out, err),
         Command::Demo(a) => cmd::demo::run(a, out, err).map(|()| 0),

@@ -6,4 +6,8 @@ pub mod key;
 pub mod ledger;
 pub mod list;
 pub mod man;
+pub mod plans;
+pub mod remind;
+pub mod revoke;
+pub mod usage;
 pub mod verify;

@@ -1,0 +1,161 @@
+//! `licet usage GROUP`: what a group holds, what its children take, and
+//! who they are (for invoicing).
+
+use crate::cli::UsageArgs;
+use crate::describe::JSON_VERSION;
+use crate::error::{CliError, EXIT_REJECTED, Result};
+use crate::ledger::{Ledger, db_error, holds, peak, resolve};
+use crate::output::{hex, safe};
+use crate::time::{format_time, parse_time};
+use licet_common::Group;
+use serde_json::json;
+use std::io::Write;
+use std::path::Path;
+
+fn now_or(at: Option<&str>) -> Result<u64> {
+    match at {
+        Some(t) => parse_time(t, crate::time::now(), "--at"),
+        None => Ok(crate::time::now()),
+    }
+}
+
+pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
+    let now = now_or(args.at.as_deref())?;
+    let group = Group::parse(&args.group).map_err(|e| {
+        CliError::usage(
+            format!("{}: {e}", safe(&args.group)),
+            "a group id looks like acme/dist-7/dealer-3",
+        )
+    })?;
+    let delimiter = crate::output::csv_delimiter(args.table.delimiter)?;
+    let ledger = Ledger::open(&resolve(ledger_path)?)?;
+    let err = |e: rusqlite::Error| db_error(&ledger.path, "read", &e);
+    let held = crate::ledger::held_by(&ledger.conn, group.as_str(), now).map_err(err)?;
+    let mut licenses = Vec::new();
+    let mut text = String::new();
+    use std::fmt::Write as _;
+    let _ = writeln!(text, "licenses held by {group} at {}", format_time(now));
+    if held.is_empty() {
+        let _ = writeln!(text, "  (none in the ledger)");
+    }
+    let mut over_allocations = 0usize;
+    let mut child_rows: Vec<crate::ledger::Listed> = Vec::new();
+    for h in &held {
+        let quotas = crate::ledger::quotas_of(&ledger.conn, &h.serial).map_err(err)?;
+        let children = crate::ledger::children_count(&ledger.conn, &h.serial).map_err(err)?;
+        let until = match h.exp {
+            Some(e) => format!(
+                "until {} ({})",
+                format_time(e),
+                crate::time::relative(e, now)
+            ),
+            None => "no end date".into(),
+        };
+        let _ = writeln!(
+            text,
+            "  {} {} {}, {until}, {children} child license(s){}",
+            hex(&h.serial),
+            h.tier,
+            h.kind,
+            h.contact
+                .as_ref()
+                .map(|c| format!(", contact {}", safe(c)))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(
+            text,
+            "    {:<16} {:>10} {:>10} {:>10}",
+            "quota", "limit", "allocated", "remaining"
+        );
+        let from = now.max(h.nbf);
+        let mut qs = Vec::new();
+        for (name, limit) in quotas {
+            let hs = holds(&ledger.conn, &h.serial, &name, from, h.exp).map_err(err)?;
+            let allocated = peak(&hs, from, h.exp);
+            let limit_u = limit.map(u64::from);
+            let remaining = match (limit_u, allocated) {
+                (Some(l), Some(a)) => Some(l.saturating_sub(a)),
+                _ => None,
+            };
+            // More held than the limit (or an unlimited hold under a count):
+            // possible only through imports of licenses minted elsewhere.
+            let over = match (limit_u, allocated) {
+                (Some(l), Some(a)) => a > l,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            let show = |v: Option<u64>| v.map_or("unlimited".to_owned(), |v| v.to_string());
+            let _ = writeln!(
+                text,
+                "    {:<16} {:>10} {:>10} {:>10}",
+                name,
+                show(limit_u),
+                show(allocated),
+                show(remaining)
+            );
+            let mut q = json!({"name": name, "limit": limit_u, "allocated": allocated, "remaining": remaining, "over_allocated": over});
+            if over {
+                over_allocations += 1;
+                let _ = writeln!(
+                    text,
+                    "    OVER-ALLOCATED {name}: held by {}",
+                    safe(&crate::ledger::holders_text(&hs))
+                );
+                q["holders"] = hs
+                    .iter()
+                    .map(|c| json!({"serial": hex(&c.serial), "subject": c.subject, "value": c.value, "kind": if c.addon { "add-on" } else { "license" }, "delegates": c.delegates}))
+                    .collect();
+            }
+            qs.push(q);
+        }
+        let filter = crate::ledger::ListFilter {
+            parent: Some(&h.serial),
+            ..Default::default()
+        };
+        let under = crate::ledger::list(&ledger.conn, &filter, now).map_err(err)?;
+        if !under.is_empty() {
+            let _ = writeln!(text, "    licenses under it:");
+        }
+        for c in &under {
+            let _ = writeln!(text, "      {}", crate::describe::listed_text(c, now));
+        }
+        licenses.push(json!({
+            "serial": hex(&h.serial), "tier": h.tier, "kind": h.kind, "nbf": h.nbf, "exp": h.exp,
+            "contact": h.contact, "children": children, "quotas": qs,
+            "under": under.iter().map(|c| crate::describe::listed_json(c, now)).collect::<Vec<_>>(),
+        }));
+        child_rows.extend(under);
+    }
+    if args.table.json {
+        writeln!(
+            out,
+            "{}",
+            json!({"version": JSON_VERSION, "group": group.as_str(), "at": now, "licenses": licenses})
+        )?;
+    } else if args.table.csv {
+        // One row per license under the group's own (its `parent` column
+        // names which): what to invoice.
+        let children = child_rows;
+        let names = crate::describe::quota_names(&children);
+        out.write_all(&crate::output::csv_table(
+            &crate::describe::listed_csv_header(&names),
+            children
+                .iter()
+                .map(|c| crate::describe::listed_csv_row(c, &names, now)),
+            delimiter,
+        ))?;
+    } else {
+        write!(out, "{text}")?;
+        if over_allocations > 0 {
+            writeln!(
+                out,
+                "hint: revoke the excess licenses (`licet revoke`) or have the parent's quota raised"
+            )?;
+        }
+    }
+    Ok(if over_allocations > 0 {
+        EXIT_REJECTED
+    } else {
+        0
+    })
+}
