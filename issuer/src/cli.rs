@@ -238,6 +238,9 @@ pub struct InspectArgs {
     /// Check the license for a device in this group.
     #[arg(long, value_name = "GROUP")]
     pub group: Option<String>,
+    /// The panel's own id, for licenses bound to devices (with --group).
+    #[arg(long, value_name = "ID", requires = "group")]
+    pub device_id: Option<String>,
     /// Time to check at (default now).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,

@@ -652,7 +652,7 @@ pub fn verdict_line(
                 "REJECTED: the file was changed after it was signed — ask {leaf_issuer} for a fresh copy"
             ),
             E::UnknownRoot { .. } => "REJECTED: signed under a vendor root key that was not given — pass the vendor's root key with --trust, or this license is from another vendor".to_owned(),
-            E::DeviceNotBound => "REJECTED: bound to other devices — use the license minted for this device, or pass its id with --device-id".to_owned(),
+            E::DeviceNotBound => "REJECTED: bound to particular devices, and not to this one — check with the panel's id (--device-id), or use the license minted for this panel".to_owned(),
             E::IssuedInFuture { issued_at, .. } => format!(
                 "REJECTED: issued on {}, after the time it was checked at — check the panel's clock and the issuer's",
                 aloud_time(issued_at)

@@ -1969,3 +1969,55 @@ fn readme_walkthrough_runs_verbatim() {
     assert!(output_of("licet ledger list").starts_with("serial;parent;issuer;subject"));
     assert!(d.join("out/acme+dist-7+dealer-3+complex-2.lic").exists());
 }
+
+/// A license bound to devices: inspect checks it for one panel's id.
+#[test]
+fn inspect_checks_a_device_bound_license_for_one_panel() {
+    let t = hierarchy();
+    let d = t.path();
+    run_ok(
+        d,
+        &[
+            "issue",
+            "--key",
+            "complex.key",
+            "--parent",
+            "complex.lic",
+            "--subject",
+            "acme/dist-7/dealer-3/complex-12/bldg-3",
+            "--device",
+            "panel-0042",
+            "--quota",
+            "sip_numbers=5",
+            "--quota",
+            "app_installs=0",
+            "--out",
+            "bound.lic",
+        ],
+    );
+    let group = "acme/dist-7/dealer-3/complex-12/bldg-3";
+    let first = |extra: &[&str]| {
+        let mut args = vec![
+            "inspect",
+            "bound.lic",
+            "--trust",
+            "vendor.pub",
+            "--group",
+            group,
+        ];
+        args.extend_from_slice(extra);
+        let (code, out, _) = run(d, &args);
+        (code, out.lines().next().unwrap().to_owned())
+    };
+    let (code, line) = first(&["--device-id", "panel-0042"]);
+    assert_eq!(code, 0, "{line}");
+    assert!(line.starts_with(&format!("VALID for {group}")), "{line}");
+    let (code, line) = first(&["--device-id", "panel-0099"]);
+    assert_eq!(code, 1);
+    assert!(
+        line.starts_with("REJECTED: bound to particular devices"),
+        "{line}"
+    );
+    let (code, _) = first(&[]);
+    assert_eq!(code, 1);
+}

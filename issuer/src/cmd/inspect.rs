@@ -86,7 +86,7 @@ fn excerpt(bytes: &[u8], offset: usize) -> String {
 /// Returns (problems found, text report, JSON report).
 pub fn inspect_bytes(raw: &[u8], now: u64) -> (usize, String, Value) {
     let bytes = crate::files::decode_license_bytes(raw, "input");
-    inspect_one("input", &bytes, &[], None, now, None)
+    inspect_one("input", &bytes, &[], None, None, now, None)
 }
 
 /// The ledger's record of a link, as a text line.
@@ -126,11 +126,12 @@ fn ledger_text(l: &Listed, now: u64) -> String {
 }
 
 /// Inspects one file; returns (problems found, text report, JSON report).
-fn inspect_one(
+fn inspect_one<'g>(
     name: &str,
     bytes: &std::result::Result<Vec<u8>, CliError>,
     roots: &[TrustedRoot],
-    group: Option<Group<'_>>,
+    group: Option<Group<'g>>,
+    device_id: Option<&'g str>,
     now: u64,
     ledger: Option<&Ledger>,
 ) -> (usize, String, Value) {
@@ -181,7 +182,7 @@ fn inspect_one(
     };
     let device = group.map(|group| Device {
         group,
-        device_id: None,
+        device_id,
         now,
     });
     let (reports, overall, first) = check_links(&container, roots, now, device.as_ref());
@@ -304,6 +305,14 @@ pub fn run(
             })
         })
         .transpose()?;
+    if let Some(id) = &args.device_id
+        && !licet_common::claims::is_device_id(id)
+    {
+        return Err(CliError::usage(
+            format!("--device-id {}: invalid device id", safe(id)),
+            "device ids are 1-64 printable ASCII characters without spaces",
+        ));
+    }
     // The ledger's facts when there is one: the one named, or the default
     // one when it exists (inspect works without any).
     let ledger = match ledger {
@@ -322,7 +331,15 @@ pub fn run(
     let mut texts = Vec::new();
     let mut reports = Vec::new();
     for (input, name) in inputs.iter().zip(&names) {
-        let (n, text, v) = inspect_one(name, &input.bytes, &roots, group, now, ledger.as_ref());
+        let (n, text, v) = inspect_one(
+            name,
+            &input.bytes,
+            &roots,
+            group,
+            args.device_id.as_deref(),
+            now,
+            ledger.as_ref(),
+        );
         problems += n;
         texts.push(text);
         reports.push(v);
@@ -333,7 +350,7 @@ pub fn run(
             let (slices, map) = crate::cmd::verify::readable(&inputs);
             let device = licet_verifier::Device {
                 group: g,
-                device_id: None,
+                device_id: args.device_id.as_deref(),
                 now,
             };
             licet_verifier::evaluate(&roots, &slices, &device)
