@@ -1,15 +1,15 @@
 //! How links and licenses are shown, as text for people and as JSON for
 //! tools (shape documented in docs/CLI.md, `"version": 1`).
 
-use crate::output::{hex, quota_json, quota_text};
+use crate::json;
+use crate::output::{hex, quota_text};
 use crate::time::{format_time, relative};
 use licet_common::Link;
 use licet_verifier::{Source, VerifiedLicense};
-use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 /// JSON output format version.
-pub const JSON_VERSION: u64 = 2;
+pub const JSON_VERSION: u64 = json::VERSION;
 
 fn window_text(nbf: u64, exp: Option<u64>, now: u64) -> String {
     let from = format!("{} ({})", format_time(nbf), relative(nbf, now));
@@ -81,70 +81,76 @@ pub fn link_text(i: usize, link: &Link<'_>, now: u64) -> String {
     s
 }
 
-/// The claims of one link as JSON.
-pub fn link_json(i: usize, link: &Link<'_>) -> Value {
+/// The claims of one link as JSON (its `signature` and `problems` are for
+/// the caller to fill).
+pub fn link_json(i: usize, link: &Link<'_>) -> json::InspectLink {
     let c = &link.claims;
-    let quotas: Map<String, Value> = c
-        .quotas
-        .iter()
-        .map(|(n, q)| (n.as_str().to_owned(), quota_json(q)))
-        .collect();
-    let roles: Map<String, Value> = c
-        .roles
-        .iter()
-        .map(|(r, g)| (r.to_owned(), Value::from(g.iter().collect::<Vec<_>>())))
-        .collect();
-    json!({
-        "index": i,
-        "offset": link.offset,
-        "kid": hex(link.kid),
-        "serial": hex(c.serial),
-        "parent": c.parent.map(hex),
-        "iss": c.iss.as_str(),
-        "sub": c.sub.as_str(),
-        "tier": c.tier.name(),
-        "kind": c.kind.name(),
-        "nbf": c.nbf,
-        "exp": c.exp,
-        "iat": c.iat,
-        "quotas": quotas,
-        "features": c.features.map(|f| f.iter().collect::<Vec<_>>()),
-        "roles": roles,
-        "devices": c.devices.map(|d| d.iter().collect::<Vec<_>>()),
-        "delegate_kid": c.cnf.map(|k| hex(&licet_keys::kid(k))),
-        "depth": c.depth,
-        "remind": c.remind,
-    })
+    json::InspectLink {
+        index: i,
+        offset: link.offset,
+        kid: hex(link.kid),
+        serial: hex(c.serial),
+        parent: c.parent.map(hex),
+        iss: c.iss.as_str().to_owned(),
+        sub: c.sub.as_str().to_owned(),
+        tier: c.tier.name().to_owned(),
+        kind: c.kind.name().to_owned(),
+        nbf: c.nbf,
+        exp: c.exp,
+        iat: c.iat,
+        quotas: c
+            .quotas
+            .iter()
+            .map(|(n, q)| (n.as_str().to_owned(), q.into()))
+            .collect(),
+        features: c.features.map(|f| f.iter().map(str::to_owned).collect()),
+        roles: c
+            .roles
+            .iter()
+            .map(|(r, g)| (r.to_owned(), g.iter().map(str::to_owned).collect()))
+            .collect(),
+        devices: c.devices.map(|d| d.iter().map(str::to_owned).collect()),
+        delegate_kid: c.cnf.map(|k| hex(&licet_keys::kid(k))),
+        depth: u64::from(c.depth),
+        remind: c.remind,
+        signature: String::new(),
+        problems: Vec::new(),
+        ledger: None,
+    }
 }
 
 /// The effective entitlements of a verified license as JSON.
-pub fn entitlements_json(lic: &VerifiedLicense<'_>, now: u64) -> Value {
-    let quotas: Map<String, Value> = lic
-        .quotas()
-        .map(|(n, q)| (n.as_str().to_owned(), quota_json(q)))
-        .collect();
-    let roles: Map<String, Value> = lic
-        .roles()
-        .map(|(r, g)| (r.to_owned(), Value::from(g.iter().collect::<Vec<_>>())))
-        .collect();
+pub fn entitlements_json(lic: &VerifiedLicense<'_>, now: u64) -> json::Entitlements {
     let warning = lic
         .not_after()
         .is_some_and(|e| e.saturating_sub(now) <= lic.remind_seconds());
-    json!({
-        "serial": hex(lic.serial()),
-        "group": lic.group().as_str(),
-        "tier": lic.tier().name(),
-        "kind": lic.kind().name(),
-        "nbf": lic.not_before(),
-        "exp": lic.not_after(),
-        "remind": lic.remind_seconds(),
-        "expiry_warning": warning,
-        "quotas": quotas,
-        "features": lic.features().iter().collect::<Vec<_>>(),
-        "roles": roles,
-        "devices": lic.devices().map(|d| d.iter().collect::<Vec<_>>()),
-        "chain": lic.links().map(|l| json!({"serial": hex(l.claims.serial), "sub": l.claims.sub.as_str()})).collect::<Vec<_>>(),
-    })
+    json::Entitlements {
+        serial: hex(lic.serial()),
+        group: lic.group().as_str().to_owned(),
+        tier: lic.tier().name().to_owned(),
+        kind: lic.kind().name().to_owned(),
+        nbf: lic.not_before(),
+        exp: lic.not_after(),
+        remind: lic.remind_seconds(),
+        expiry_warning: warning,
+        quotas: lic
+            .quotas()
+            .map(|(n, q)| (n.as_str().to_owned(), q.into()))
+            .collect(),
+        features: lic.features().iter().map(str::to_owned).collect(),
+        roles: lic
+            .roles()
+            .map(|(r, g)| (r.to_owned(), g.iter().map(str::to_owned).collect()))
+            .collect(),
+        devices: lic.devices().map(|d| d.iter().map(str::to_owned).collect()),
+        chain: lic
+            .links()
+            .map(|l| json::ChainLink {
+                serial: hex(l.claims.serial),
+                sub: l.claims.sub.as_str().to_owned(),
+            })
+            .collect(),
+    }
 }
 
 /// An error for people: like its `Display`, with times in RFC 3339.
@@ -214,7 +220,7 @@ pub fn error_text(e: &licet_verifier::Error<'_>) -> String {
 }
 
 /// An error as JSON.
-pub fn error_json(e: &licet_verifier::Error<'_>) -> Value {
+pub fn error_json(e: &licet_verifier::Error<'_>) -> json::ErrorObject {
     let offset = match e {
         licet_verifier::Error::Decode(d) => Some(d.offset),
         _ => None,
@@ -238,8 +244,14 @@ pub fn error_object(
     hint: &str,
     link: Option<usize>,
     offset: Option<usize>,
-) -> Value {
-    json!({ "code": code, "message": message, "hint": hint, "link": link, "offset": offset })
+) -> json::ErrorObject {
+    json::ErrorObject {
+        code: code.to_owned(),
+        message: message.to_owned(),
+        hint: hint.to_owned(),
+        link,
+        offset,
+    }
 }
 
 /// One line about a license's status.
@@ -291,10 +303,10 @@ fn source_text(s: Source, idx: &dyn Fn(usize) -> usize) -> String {
 }
 
 /// A source as JSON: the file's position, or "builtin".
-fn source_json(s: Source, idx: &dyn Fn(usize) -> usize) -> Value {
+fn source_json(s: Source, idx: &dyn Fn(usize) -> usize) -> json::SourceRef {
     match s {
-        Source::License(i) => Value::from(idx(i)),
-        Source::Builtin => Value::from("builtin"),
+        Source::License(i) => json::SourceRef::File(idx(i)),
+        Source::Builtin => json::SourceRef::Builtin,
     }
 }
 
@@ -433,85 +445,104 @@ pub fn evaluation_json(
     names: &[String],
     map: &[usize],
     group: licet_verifier::Group<'_>,
-) -> Value {
+) -> json::VerifyDoc {
     let now = eval.now();
     let idx = |slot: usize| map.get(slot).copied().unwrap_or(slot);
     let mut slot = 0usize;
     let mut licenses = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let file = names.get(i).cloned().unwrap_or_default();
+        let mut entry = json::VerifyLicense {
+            index: i,
+            file,
+            valid: false,
+            error: None,
+            license: None,
+        };
         match &input.bytes {
-            Err(e) => licenses.push(json!({"index": i, "file": file, "valid": false, "error": {"code": "decode", "message": e.message, "link": null, "offset": null}})),
+            Err(e) => {
+                entry.error = Some(error_object("decode", &e.message, &e.hint, None, None));
+            }
             Ok(_) => {
-                let v = match eval.status(slot) {
-                    Some(licet_verifier::LicenseStatus::Rejected(e)) => json!({"index": i, "file": file, "valid": false, "error": error_json(e)}),
-                    _ => match eval.license(slot) {
-                        Some(l) => json!({"index": i, "file": file, "valid": true, "license": entitlements_json(&l, now)}),
-                        None => json!({"index": i, "file": file, "valid": false}),
-                    },
-                };
-                licenses.push(v);
+                match eval.status(slot) {
+                    Some(licet_verifier::LicenseStatus::Rejected(e)) => {
+                        entry.error = Some(error_json(e));
+                    }
+                    _ => {
+                        if let Some(l) = eval.license(slot) {
+                            entry.valid = true;
+                            entry.license = Some(entitlements_json(&l, now));
+                        }
+                    }
+                }
                 slot += 1;
             }
         }
+        licenses.push(entry);
     }
     let effective = eval.base_source().map(|base| {
-        let quotas: Map<String, Value> = eval
+        let quotas = eval
             .quotas()
             .map(|(n, q)| {
-                let sources: Vec<Value> = eval
+                let sources = eval
                     .quota_sources(n)
-                    .map(|(i, v)| json!({"license": source_json(i, &idx), "value": quota_json(v)}))
+                    .map(|(i, v)| json::QuotaSource {
+                        license: source_json(i, &idx),
+                        value: v.into(),
+                    })
                     .collect();
                 (
                     n.as_str().to_owned(),
-                    json!({"value": quota_json(q), "sources": sources}),
+                    json::EffectiveQuota {
+                        value: q.into(),
+                        sources,
+                    },
                 )
             })
             .collect();
         let (features, roles) = sources(eval);
-        let features: Map<String, Value> = features
-            .into_iter()
-            .map(|(f, i)| (f.to_owned(), source_json(i, &idx)))
-            .collect();
-        let roles: Map<String, Value> = roles
-            .into_iter()
-            .map(|(r, g)| {
-                (
-                    r.to_owned(),
-                    Value::Object(
+        json::Effective {
+            base: source_json(base, &idx),
+            addons: eval.addons().map(idx).collect(),
+            tier: eval.tier().map(|t| t.name().to_owned()),
+            quotas,
+            features: features
+                .into_iter()
+                .map(|(f, i)| (f.to_owned(), source_json(i, &idx)))
+                .collect(),
+            roles: roles
+                .into_iter()
+                .map(|(r, g)| {
+                    (
+                        r.to_owned(),
                         g.into_iter()
                             .map(|(f, i)| (f.to_owned(), source_json(i, &idx)))
                             .collect(),
-                    ),
-                )
-            })
-            .collect();
-        json!({
-            "base": source_json(base, &idx),
-            "addons": eval.addons().map(idx).collect::<Vec<_>>(),
-            "tier": eval.tier().map(|t| t.name()),
-            "quotas": quotas,
-            "features": features,
-            "roles": roles,
-            "next_change": eval.next_change().map(|(t, i)| json!({"at": t, "license": idx(i)})),
-            "warning": eval.warning(),
-        })
+                    )
+                })
+                .collect(),
+            next_change: eval.next_change().map(|(t, i)| json::NextChange {
+                at: t,
+                license: idx(i),
+            }),
+            warning: eval.warning(),
+        }
     });
-    json!({
-        "version": JSON_VERSION,
-        "valid": eval.base_source().is_some(),
-        "at": now,
-        "requested_at": match eval.rollback() {
+    json::VerifyDoc {
+        version: json::VERSION,
+        valid: eval.base_source().is_some(),
+        at: now,
+        requested_at: Some(match eval.rollback() {
             Some(licet_verifier::Error::ClockRollback { now, .. }) => now,
             _ => now,
-        },
-        "clock_rollback": eval.rollback().is_some(),
-        "group": group.as_str(),
-        "floor": eval.floor(),
-        "licenses": licenses,
-        "effective": effective,
-    })
+        }),
+        clock_rollback: Some(eval.rollback().is_some()),
+        group: Some(group.as_str().to_owned()),
+        floor: Some(eval.floor()),
+        licenses,
+        effective,
+        error: None,
+    }
 }
 
 /// A date for reading aloud: `2027-12-01`, with the time of day when it is
@@ -667,40 +698,34 @@ pub fn verdict_line(
 }
 
 /// A recorded license as JSON (`ledger list --json`, `usage --json`'s
-/// children, `inspect --json`'s `ledger`), its status taken at `now`.
-pub fn listed_json(l: &crate::ledger::Listed, now: u64) -> Value {
-    let quotas: Map<String, Value> = l
-        .quotas
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.clone(),
-                v.map_or_else(|| Value::from("unlimited"), Value::from),
-            )
-        })
-        .collect();
-    json!({
-        "serial": l.serial,
-        "parent": l.parent,
-        "issuer": l.issuer,
-        "subject": l.subject,
-        "tier": l.tier,
-        "kind": l.kind,
-        "delegates": l.delegates,
-        "nbf": l.nbf,
-        "exp": l.exp,
-        "status": l.status(now),
-        "kid": l.kid,
-        "quotas": quotas,
-        "contact": l.contact,
-        "plan": l.plan,
-        "origin": l.origin,
-        "minted_at": l.minted_at,
-        "file": l.file,
-        "revoked_at": l.revoked_at,
-        "revoke_reason": l.revoke_reason,
-        "children": l.children,
-    })
+/// `under`, `inspect --json`'s `ledger`), its status taken at `now`.
+pub fn listed_json(l: &crate::ledger::Listed, now: u64) -> json::Listed {
+    json::Listed {
+        serial: l.serial.clone(),
+        parent: l.parent.clone(),
+        issuer: l.issuer.clone(),
+        subject: l.subject.clone(),
+        tier: l.tier.clone(),
+        kind: l.kind.clone(),
+        delegates: l.delegates,
+        nbf: l.nbf,
+        exp: l.exp,
+        status: l.status(now).to_owned(),
+        kid: l.kid.clone(),
+        quotas: l
+            .quotas
+            .iter()
+            .map(|(n, v)| (n.clone(), (*v).into()))
+            .collect(),
+        contact: l.contact.clone(),
+        plan: l.plan.clone(),
+        origin: l.origin.clone(),
+        minted_at: l.minted_at,
+        file: l.file.clone(),
+        revoked_at: l.revoked_at,
+        revoke_reason: l.revoke_reason.clone(),
+        children: l.children,
+    }
 }
 
 /// The CSV columns of recorded licenses; `quota.NAME` columns follow, one

@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod describe;
 pub mod error;
 pub mod files;
+pub mod json;
 pub mod ledger;
 pub mod mint;
 pub mod minter;
@@ -85,11 +86,13 @@ pub fn run() -> ExitCode {
         Err(e) if e.broken_pipe => ExitCode::SUCCESS,
         Err(e) => {
             if cli.wants_json() {
-                let v = serde_json::json!({
-                    "version": describe::JSON_VERSION,
-                    "error": describe::error_object(e.class, &e.message, &e.hint, None, None),
-                });
-                let _ = writeln!(out, "{v}");
+                let _ = json::print(
+                    &mut out,
+                    &json::ErrorDoc {
+                        version: json::VERSION,
+                        error: describe::error_object(e.class, &e.message, &e.hint, None, None),
+                    },
+                );
             }
             let _ = out.flush();
             let _ = writeln!(err, "error: {}", e.message);

@@ -21,17 +21,9 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A quota for people and JSON.
+/// A quota for people.
 pub fn quota_text(q: Quota) -> String {
     q.to_string()
-}
-
-/// A quota as JSON: a number, or the string "unlimited".
-pub fn quota_json(q: Quota) -> serde_json::Value {
-    match q {
-        Quota::Count(n) => serde_json::Value::from(n),
-        Quota::Unlimited => serde_json::Value::from("unlimited"),
-    }
 }
 
 /// A CSV cell that a spreadsheet will not run: a cell that begins with `=`,

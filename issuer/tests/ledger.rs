@@ -2603,3 +2603,83 @@ fn revoke_takes_a_license_file() {
     assert_eq!(code, 2);
     assert!(err.contains("neither a serial nor a license file"), "{err}");
 }
+
+/// Every `--json` document the binary prints reads back into its type in
+/// `licet_issuer::json` (which refuses unknown fields), and writes out the
+/// same again.
+#[test]
+fn every_json_document_reads_back_into_its_type() {
+    use licet_issuer::json::{
+        ErrorDoc, InspectDoc, IssueDoc, ListDoc, RemindDoc, UsageDoc, VerifyDoc, from_str,
+        to_string,
+    };
+    fn check<T: serde::de::DeserializeOwned + serde::Serialize>(what: &str, line: &str) -> T {
+        let doc: T = from_str(line.trim_end()).unwrap_or_else(|e| panic!("{what}: {e}\n{line}"));
+        let again: serde_json::Value = serde_json::from_str(&to_string(&doc)).unwrap();
+        let printed: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(again, printed, "{what}");
+        doc
+    }
+    let t = setup();
+    let d = t.path();
+    let (code, out, err) = child(d, "acme/d/a", 2, &["--json", "--expires", "2027-02-10"]);
+    assert_eq!(code, 0, "{err}");
+    let issued: IssueDoc = check("issue", &out);
+    let (_, out, _) = child(d, "acme/d/b", 50, &["--json"]);
+    let refused: ErrorDoc = check("issue refused", &out);
+    assert_eq!(refused.error.code, "rejected");
+    let at = ["--at", "2027-02-01"];
+    let root = ["--trust", "vendor.pub"];
+    let group = ["--group", "acme/d/a"];
+    let verify: VerifyDoc = check(
+        "verify",
+        &ok(
+            d,
+            &[
+                &["verify", "acme_d_a.lic", "--json"][..],
+                &root,
+                &group,
+                &at,
+            ]
+            .concat(),
+        ),
+    );
+    assert!(verify.valid && verify.effective.is_some());
+    let inspect: InspectDoc = check(
+        "inspect",
+        &ok(
+            d,
+            &[
+                &["inspect", "acme_d_a.lic", "dealer.lic", "--json"][..],
+                &root,
+                &at,
+            ]
+            .concat(),
+        ),
+    );
+    assert_eq!(
+        inspect.files[0].links[1].ledger.as_ref().unwrap().serial,
+        issued.serial
+    );
+    let (_, out, _) = run(d, &["inspect", "--json", "vendor.pub", "acme_d_a.lic"]);
+    let broken: InspectDoc = check("inspect of a key", &out);
+    assert!(broken.files[0].error.is_some());
+    let usage: UsageDoc = check(
+        "usage",
+        &ok(d, &[&["usage", "acme/d", "--json"][..], &at].concat()),
+    );
+    assert_eq!(usage.licenses[0].under.len(), 1);
+    let list: ListDoc = check("ledger list", &ok(d, &["ledger", "list", "--json"]));
+    assert_eq!(list.licenses.len(), 2);
+    let remind: RemindDoc = check(
+        "remind",
+        &ok(
+            d,
+            &["remind", "--within", "30d", "--json", "--at", "2027-02-01"],
+        ),
+    );
+    assert_eq!(remind.reminders.len(), 1);
+    let (code, out, _) = run(d, &["usage", "Not A Group", "--json"]);
+    assert_eq!(code, 2);
+    let _: ErrorDoc = check("usage error", &out);
+}

@@ -3,17 +3,17 @@
 use crate::cli::InspectArgs;
 use crate::cmd::verify::read_inputs;
 use crate::describe::{
-    JSON_VERSION, Verdict, error_json, error_object, error_text, evaluation_json, evaluation_text,
-    link_json, link_text, verdict_line,
+    Verdict, error_json, error_object, error_text, evaluation_json, evaluation_text, link_json,
+    link_text, verdict_line,
 };
 use crate::error::{CliError, EXIT_REJECTED, Result};
 use crate::files::read_roots;
+use crate::json;
 use crate::ledger::{Ledger, Listed};
 use crate::output::{hex, safe};
 use crate::time::parse_time;
 use licet_common::Container;
 use licet_verifier::{Device, Error, Finding, Group, SignatureCheck, TrustedRoot, explain};
-use serde_json::{Value, json};
 use std::io::Write;
 
 /// What inspect found for one link.
@@ -84,7 +84,7 @@ fn excerpt(bytes: &[u8], offset: usize) -> String {
 /// Inspects the raw contents of a license file (text or binary) without
 /// trust roots or group, as `licet inspect FILE` does: for tools and fuzzing.
 /// Returns (problems found, text report, JSON report).
-pub fn inspect_bytes(raw: &[u8], now: u64) -> (usize, String, Value) {
+pub fn inspect_bytes(raw: &[u8], now: u64) -> (usize, String, json::InspectFile) {
     let bytes = crate::files::decode_license_bytes(raw, "input");
     inspect_one("input", &bytes, &[], None, None, now, None)
 }
@@ -134,9 +134,20 @@ fn inspect_one<'g>(
     device_id: Option<&'g str>,
     now: u64,
     ledger: Option<&Ledger>,
-) -> (usize, String, Value) {
+) -> (usize, String, json::InspectFile) {
     use std::fmt::Write as _;
     let mut text = String::new();
+    let unreadable = |verdict: String, error: json::ErrorObject| json::InspectFile {
+        file: name.to_owned(),
+        verdict,
+        decoded: false,
+        bytes: None,
+        root_checked: None,
+        valid: false,
+        error: Some(error),
+        links: Vec::new(),
+        problems: Vec::new(),
+    };
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
@@ -154,7 +165,10 @@ fn inspect_one<'g>(
                 "{name}: cannot decode\n  {}\n  hint: {}",
                 e.message, e.hint
             );
-            let v = json!({"file": name, "verdict": verdict, "decoded": false, "valid": false, "error": error_object("decode", &e.message, &e.hint, None, None), "links": [], "problems": []});
+            let v = unreadable(
+                verdict,
+                error_object("decode", &e.message, &e.hint, None, None),
+            );
             return (1, text, v);
         }
     };
@@ -176,7 +190,7 @@ fn inspect_one<'g>(
             let _ = writeln!(text, "{name}: {} bytes, cannot decode", bytes.len());
             let _ = writeln!(text, "  decoding failed at byte {}: {}", d.offset, d.kind);
             let _ = writeln!(text, "  bytes there: {}", excerpt(bytes, d.offset));
-            let v = json!({"file": name, "verdict": verdict, "decoded": false, "valid": false, "error": error_json(&e), "links": [], "problems": []});
+            let v = unreadable(verdict, error_json(&e));
             return (1, text, v);
         }
     };
@@ -212,33 +226,29 @@ fn inspect_one<'g>(
             crate::describe::aloud_time(r.revoked_at.unwrap_or_default())
         ));
     }
-    let links: Vec<Value> = container
+    let links = container
         .links()
         .zip(&reports)
         .zip(&records)
         .enumerate()
-        .map(|(i, ((l, r), rec))| {
-            let mut v = link_json(i, l);
-            v["signature"] = Value::from(r.signature);
-            v["problems"] = Value::from(r.problems.iter().map(error_json).collect::<Vec<_>>());
-            if ledger.is_some() {
-                v["ledger"] = rec
-                    .as_ref()
-                    .map_or(Value::Null, |r| crate::describe::listed_json(r, now));
-            }
-            v
+        .map(|(i, ((l, r), rec))| json::InspectLink {
+            signature: r.signature.to_owned(),
+            problems: r.problems.iter().map(error_json).collect(),
+            ledger: rec.as_ref().map(|r| crate::describe::listed_json(r, now)),
+            ..link_json(i, l)
         })
         .collect();
-    let v = json!({
-        "file": name,
-        "verdict": verdict,
-        "decoded": true,
-        "bytes": bytes.len(),
-        "root_checked": !unchecked,
-        "valid": problem_count == 0 && !unchecked,
-        "links": links,
-        "problems": overall.iter().map(error_json).collect::<Vec<_>>(),
-    });
+    let v = json::InspectFile {
+        file: name.to_owned(),
+        verdict: verdict.clone(),
+        decoded: true,
+        bytes: Some(bytes.len()),
+        root_checked: Some(!unchecked),
+        valid: problem_count == 0 && !unchecked,
+        error: None,
+        links,
+        problems: overall.iter().map(error_json).collect(),
+    };
     let _ = writeln!(text, "{verdict}");
     let _ = writeln!(
         text,
@@ -365,19 +375,21 @@ pub fn run(
         _ => None,
     };
     if args.json {
-        let v = json!({
-            "version": JSON_VERSION,
-            "at": now,
-            "valid": problems == 0 && !roots.is_empty(),
-            "files": reports,
-            "evaluation": evaluation.as_ref().map(|(_, j)| j.clone()),
-        });
-        writeln!(out, "{v}")?;
+        json::print(
+            out,
+            &json::InspectDoc {
+                version: json::VERSION,
+                at: now,
+                valid: problems == 0 && !roots.is_empty(),
+                files: reports,
+                evaluation: evaluation.map(|(_, j)| j),
+            },
+        )?;
     } else {
         for t in texts {
             write!(out, "{t}")?;
         }
-        if let Some((t, _)) = evaluation {
+        if let Some((t, _)) = &evaluation {
             writeln!(out)?;
             write!(out, "{t}")?;
         }

@@ -123,26 +123,25 @@ pub fn run(
         return Err(e);
     }
     if args.json {
-        writeln!(
+        crate::json::print(
             out,
-            "{}",
-            serde_json::json!({
-                "version": crate::describe::JSON_VERSION,
-                "serial": hex(&claims.serial),
-                "parent": claims.parent.as_ref().map(|p| hex(p)),
-                "issuer": claims.iss,
-                "subject": claims.sub,
-                "tier": claims.tier.to_string(),
-                "kind": claims.kind.name(),
-                "delegates": claims.cnf.is_some(),
-                "nbf": claims.nbf,
-                "exp": claims.exp,
-                "links": container.len(),
-                "file": shown_out,
-                "format": format,
-                "bytes": file.len(),
-                "sha256": hex(&record.sha256),
-            })
+            &crate::json::IssueDoc {
+                version: crate::json::VERSION,
+                serial: hex(&claims.serial),
+                parent: claims.parent.as_ref().map(|p| hex(p)),
+                issuer: claims.iss.to_string(),
+                subject: claims.sub.to_string(),
+                tier: claims.tier.to_string(),
+                kind: claims.kind.name().to_owned(),
+                delegates: claims.cnf.is_some(),
+                nbf: claims.nbf,
+                exp: claims.exp,
+                links: container.len(),
+                file: shown_out,
+                format: format.to_owned(),
+                bytes: file.len(),
+                sha256: hex(&record.sha256),
+            },
         )?;
     } else {
         writeln!(

@@ -9,7 +9,6 @@ use crate::ledger::{Ledger, ListFilter, db_error, resolve};
 use crate::output::{csv_delimiter, csv_table, safe};
 use crate::time::{format_time, parse_duration, parse_time};
 use licet_common::Group;
-use serde_json::json;
 use std::io::Write;
 use std::path::Path;
 
@@ -83,11 +82,13 @@ pub fn run(args: &ListArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> 
     let listed = crate::ledger::list(&ledger.conn, &filter, now)
         .map_err(|e| db_error(&ledger.path, "read", &e))?;
     if args.table.json {
-        let items: Vec<_> = listed.iter().map(|l| listed_json(l, now)).collect();
-        writeln!(
+        crate::json::print(
             out,
-            "{}",
-            json!({"version": JSON_VERSION, "at": now, "licenses": items})
+            &crate::json::ListDoc {
+                version: JSON_VERSION,
+                at: now,
+                licenses: listed.iter().map(|l| listed_json(l, now)).collect(),
+            },
         )?;
     } else if args.table.csv {
         let names = quota_names(&listed);

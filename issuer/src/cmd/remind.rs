@@ -7,7 +7,6 @@ use crate::error::{CliError, Result};
 use crate::ledger::{Ledger, db_error, resolve};
 use crate::output::{hex, safe};
 use crate::time::{format_time, parse_duration, parse_time};
-use serde_json::json;
 use std::io::Write;
 use std::path::Path;
 
@@ -64,12 +63,33 @@ pub fn run(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -
     if args.json {
         let items: Vec<_> = due
             .iter()
-            .map(|Due { serial: s, group: g, contact: c, tier: t, kind: k, exp: e }| json!({"serial": hex(s), "group": g, "contact": c, "tier": t, "kind": k, "exp": e, "days_left": days_left(*e)}))
+            .map(
+                |Due {
+                     serial: s,
+                     group: g,
+                     contact: c,
+                     tier: t,
+                     kind: k,
+                     exp: e,
+                 }| crate::json::Reminder {
+                    serial: hex(s),
+                    group: g.clone(),
+                    contact: c.clone(),
+                    tier: t.clone(),
+                    kind: k.clone(),
+                    exp: *e,
+                    days_left: days_left(*e),
+                },
+            )
             .collect();
-        writeln!(
+        crate::json::print(
             out,
-            "{}",
-            json!({"version": JSON_VERSION, "at": now, "recorded": record, "reminders": items})
+            &crate::json::RemindDoc {
+                version: JSON_VERSION,
+                at: now,
+                recorded: record,
+                reminders: items,
+            },
         )?;
     } else if args.csv {
         let header: Vec<String> = [

@@ -8,7 +8,6 @@ use crate::ledger::{Ledger, db_error, holds, peak, resolve};
 use crate::output::{hex, safe};
 use crate::time::{format_time, parse_time};
 use licet_common::Group;
-use serde_json::json;
 use std::io::Write;
 use std::path::Path;
 
@@ -93,7 +92,14 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
                 show(allocated),
                 show(remaining)
             );
-            let mut q = json!({"name": name, "limit": limit_u, "allocated": allocated, "remaining": remaining, "over_allocated": over});
+            let mut q = crate::json::UsageQuota {
+                name: name.clone(),
+                limit: limit_u,
+                allocated,
+                remaining,
+                over_allocated: over,
+                holders: None,
+            };
             if over {
                 over_allocations += 1;
                 let _ = writeln!(
@@ -101,10 +107,17 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
                     "    OVER-ALLOCATED {name}: held by {}",
                     safe(&crate::ledger::holders_text(&hs))
                 );
-                q["holders"] = hs
-                    .iter()
-                    .map(|c| json!({"serial": hex(&c.serial), "subject": c.subject, "value": c.value, "kind": if c.addon { "add-on" } else { "license" }, "delegates": c.delegates}))
-                    .collect();
+                q.holders = Some(
+                    hs.iter()
+                        .map(|c| crate::json::Holder {
+                            serial: hex(&c.serial),
+                            subject: c.subject.clone(),
+                            value: c.value,
+                            kind: if c.addon { "add-on" } else { "license" }.to_owned(),
+                            delegates: c.delegates,
+                        })
+                        .collect(),
+                );
             }
             qs.push(q);
         }
@@ -119,18 +132,31 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
         for c in &under {
             let _ = writeln!(text, "      {}", crate::describe::listed_text(c, now));
         }
-        licenses.push(json!({
-            "serial": hex(&h.serial), "tier": h.tier, "kind": h.kind, "nbf": h.nbf, "exp": h.exp,
-            "contact": h.contact, "children": children, "quotas": qs,
-            "under": under.iter().map(|c| crate::describe::listed_json(c, now)).collect::<Vec<_>>(),
-        }));
+        licenses.push(crate::json::UsageLicense {
+            serial: hex(&h.serial),
+            tier: h.tier.clone(),
+            kind: h.kind.clone(),
+            nbf: h.nbf,
+            exp: h.exp,
+            contact: h.contact.clone(),
+            children,
+            quotas: qs,
+            under: under
+                .iter()
+                .map(|c| crate::describe::listed_json(c, now))
+                .collect(),
+        });
         child_rows.extend(under);
     }
     if args.table.json {
-        writeln!(
+        crate::json::print(
             out,
-            "{}",
-            json!({"version": JSON_VERSION, "group": group.as_str(), "at": now, "licenses": licenses})
+            &crate::json::UsageDoc {
+                version: JSON_VERSION,
+                group: group.as_str().to_owned(),
+                at: now,
+                licenses,
+            },
         )?;
     } else if args.table.csv {
         // One row per license under the group's own (its `parent` column

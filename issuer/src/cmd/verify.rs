@@ -2,7 +2,7 @@
 //! Exit 0 when a license is in effect, 1 when none is.
 
 use crate::cli::VerifyArgs;
-use crate::describe::{JSON_VERSION, error_json, evaluation_json, evaluation_text};
+use crate::describe::{error_json, evaluation_json, evaluation_text};
 use crate::error::{CliError, EXIT_REJECTED, Result};
 use crate::files::{read_license, read_roots};
 use crate::output::safe;
@@ -163,10 +163,20 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         Ok(e) => e,
         Err(e) => {
             if args.json {
-                writeln!(
+                crate::json::print(
                     out,
-                    "{}",
-                    serde_json::json!({"version": JSON_VERSION, "valid": false, "at": now, "error": error_json(&e), "licenses": []})
+                    &crate::json::VerifyDoc {
+                        version: crate::json::VERSION,
+                        valid: false,
+                        at: now,
+                        requested_at: None,
+                        clock_rollback: None,
+                        group: None,
+                        floor: None,
+                        licenses: Vec::new(),
+                        effective: None,
+                        error: Some(error_json(&e)),
+                    },
                 )?;
             } else {
                 writeln!(out, "REJECTED")?;
@@ -178,15 +188,11 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     };
     let names: Vec<String> = inputs
         .iter()
-        .map(|i| safe(&i.path.display().to_string()))
+        .map(|i| crate::files::shown_path(&i.path))
         .collect();
     let in_effect = eval.base_source().is_some();
     if args.json {
-        writeln!(
-            out,
-            "{}",
-            evaluation_json(&eval, &inputs, &names, &map, group)
-        )?;
+        crate::json::print(out, &evaluation_json(&eval, &inputs, &names, &map, group))?;
     } else {
         write!(
             out,
