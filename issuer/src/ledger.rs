@@ -50,8 +50,8 @@ pub struct Descendant {
 }
 
 /// Every unrevoked license under `serial`, children first.
-pub fn descendants(tx: &Connection, serial: &[u8]) -> rusqlite::Result<Vec<Descendant>> {
-    let mut stmt = tx.prepare_cached(
+pub fn descendants(tx: Store<'_>, serial: &[u8]) -> rusqlite::Result<Vec<Descendant>> {
+    let mut stmt = tx.0.prepare_cached(
         "WITH RECURSIVE under(serial, subject, exp, depth) AS (
              SELECT serial, subject, exp, 1 FROM licenses WHERE parent = ?1 AND revoked_at IS NULL
              UNION ALL
@@ -84,8 +84,8 @@ pub struct HeldLicense {
 }
 
 /// The unrevoked licenses of `subject` that have not ended at `now`.
-pub fn held_by(conn: &Connection, subject: &str, now: u64) -> rusqlite::Result<Vec<HeldLicense>> {
-    conn.prepare_cached(
+pub fn held_by(conn: Store<'_>, subject: &str, now: u64) -> rusqlite::Result<Vec<HeldLicense>> {
+    conn.0.prepare_cached(
         "SELECT serial, tier, kind, nbf, exp, contact FROM licenses WHERE subject = ?1 AND revoked_at IS NULL AND (exp IS NULL OR exp > ?2) ORDER BY nbf, serial",
     )?
     .query_map(params![subject, i64_of(now)], |r| {
@@ -102,8 +102,9 @@ pub fn held_by(conn: &Connection, subject: &str, now: u64) -> rusqlite::Result<V
 }
 
 /// The quotas a license holds (its record), by name; `None`: unlimited.
-pub fn quotas_of(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Vec<(String, Option<u32>)>> {
-    conn.prepare_cached("SELECT name, value FROM quotas WHERE serial = ?1 ORDER BY name")?
+pub fn quotas_of(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<Vec<(String, Option<u32>)>> {
+    conn.0
+        .prepare_cached("SELECT name, value FROM quotas WHERE serial = ?1 ORDER BY name")?
         .query_map([serial], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -115,13 +116,14 @@ pub fn quotas_of(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Vec<(Stri
 }
 
 /// How many unrevoked children a license has.
-pub fn children_count(conn: &Connection, serial: &[u8]) -> rusqlite::Result<u64> {
-    conn.query_row(
-        "SELECT count(*) FROM licenses WHERE parent = ?1 AND revoked_at IS NULL",
-        [serial],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(u64_of)
+pub fn children_count(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<u64> {
+    conn.0
+        .query_row(
+            "SELECT count(*) FROM licenses WHERE parent = ?1 AND revoked_at IS NULL",
+            [serial],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(u64_of)
 }
 
 /// A license due for a reminder.
@@ -140,12 +142,12 @@ pub struct Due {
 /// contact reaches whoever holds a base license of its group, else its
 /// parent's contact.
 pub fn due_reminders(
-    conn: &Connection,
+    conn: Store<'_>,
     now: u64,
     within: u64,
     every: Option<u64>,
 ) -> rusqlite::Result<Vec<Due>> {
-    conn.prepare_cached(
+    conn.0.prepare_cached(
         "SELECT l.serial, l.subject,
                 COALESCE(l.contact,
                          (SELECT b.contact FROM licenses b WHERE l.kind = 'add-on' AND b.subject = l.subject
@@ -174,9 +176,9 @@ pub fn due_reminders(
 }
 
 /// Records that `due` were reminded at `now`.
-pub fn record_reminders(tx: &Connection, due: &[Due], now: u64) -> rusqlite::Result<()> {
+pub fn record_reminders(tx: Store<'_>, due: &[Due], now: u64) -> rusqlite::Result<()> {
     let mut ins =
-        tx.prepare_cached("INSERT OR IGNORE INTO reminders (serial, sent_at) VALUES (?1, ?2)")?;
+        tx.0.prepare_cached("INSERT OR IGNORE INTO reminders (serial, sent_at) VALUES (?1, ?2)")?;
     for d in due {
         ins.execute(params![d.serial, i64_of(now)])?;
     }
@@ -184,18 +186,19 @@ pub fn record_reminders(tx: &Connection, due: &[Due], now: u64) -> rusqlite::Res
 }
 
 /// Whether the ledger records `serial`, and when it was revoked if it was.
-pub fn revoked_at(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<Option<u64>>> {
-    conn.query_row(
-        "SELECT revoked_at FROM licenses WHERE serial = ?1",
-        [serial],
-        |r| Ok(r.get::<_, Option<i64>>(0)?.map(u64_of)),
-    )
-    .optional()
+pub fn revoked_at(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<Option<Option<u64>>> {
+    conn.0
+        .query_row(
+            "SELECT revoked_at FROM licenses WHERE serial = ?1",
+            [serial],
+            |r| Ok(r.get::<_, Option<i64>>(0)?.map(u64_of)),
+        )
+        .optional()
 }
 
 /// Revokes `serial` (when it is not revoked yet), recording why.
-pub fn revoke(tx: &Connection, serial: &[u8], reason: &str, now: u64) -> rusqlite::Result<()> {
-    tx.execute(
+pub fn revoke(tx: Store<'_>, serial: &[u8], reason: &str, now: u64) -> rusqlite::Result<()> {
+    tx.0.execute(
         "UPDATE licenses SET revoked_at = ?2, revoke_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL",
         params![serial, i64_of(now), reason],
     )?;
@@ -203,8 +206,8 @@ pub fn revoke(tx: &Connection, serial: &[u8], reason: &str, now: u64) -> rusqlit
 }
 
 /// Takes back the revocation of `serial`, recording why.
-pub fn unrevoke(tx: &Connection, serial: &[u8], reason: &str, now: u64) -> rusqlite::Result<()> {
-    tx.execute(
+pub fn unrevoke(tx: Store<'_>, serial: &[u8], reason: &str, now: u64) -> rusqlite::Result<()> {
+    tx.0.execute(
         "UPDATE licenses SET revoked_at = NULL, revoke_reason = NULL WHERE serial = ?1",
         [serial],
     )?;
@@ -213,9 +216,9 @@ pub fn unrevoke(tx: &Connection, serial: &[u8], reason: &str, now: u64) -> rusql
 
 /// A recorded license as the allocation check counts it: its stored chain
 /// and its hold.
-pub fn recorded_hold(conn: &Connection, serial: &[u8]) -> rusqlite::Result<(Vec<u8>, NewHold)> {
+pub fn recorded_hold(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<(Vec<u8>, NewHold)> {
     let (chain, subject, kind, nbf, exp, delegates): (Vec<u8>, String, String, i64, Option<i64>, bool) =
-        conn.query_row(
+        conn.0.query_row(
             "SELECT chain, subject, kind, nbf, exp, delegate_kid IS NOT NULL FROM licenses WHERE serial = ?1",
             [serial],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
@@ -234,8 +237,8 @@ pub fn recorded_hold(conn: &Connection, serial: &[u8]) -> rusqlite::Result<(Vec<
 }
 
 /// The end of a recorded license.
-pub fn exp_of(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<u64>> {
-    conn.query_row(
+pub fn exp_of(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<Option<u64>> {
+    conn.0.query_row(
         "SELECT exp FROM licenses WHERE serial = ?1",
         [serial],
         |r| Ok(r.get::<_, Option<i64>>(0)?.map(u64_of)),
@@ -243,9 +246,9 @@ pub fn exp_of(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<u64>>
 }
 
 /// Takes back the record of a license that was not delivered.
-pub fn delete_record(tx: &Connection, serial: &[u8]) -> rusqlite::Result<()> {
-    tx.execute("DELETE FROM quotas WHERE serial = ?1", [serial])?;
-    tx.execute("DELETE FROM licenses WHERE serial = ?1", [serial])?;
+pub fn delete_record(tx: Store<'_>, serial: &[u8]) -> rusqlite::Result<()> {
+    tx.0.execute("DELETE FROM quotas WHERE serial = ?1", [serial])?;
+    tx.0.execute("DELETE FROM licenses WHERE serial = ?1", [serial])?;
     Ok(())
 }
 
@@ -260,12 +263,12 @@ pub struct Issued {
 
 /// What an earlier batch minted for `subject` under `parent` with `plan`.
 pub fn issued_for(
-    conn: &Connection,
+    conn: Store<'_>,
     parent: &[u8],
     subject: &str,
     plan: &str,
 ) -> rusqlite::Result<Option<Issued>> {
-    conn.prepare_cached(
+    conn.0.prepare_cached(
         "SELECT chain, file_format, contact FROM licenses WHERE parent = ?1 AND subject = ?2 AND plan = ?3 AND origin = 'issued' AND revoked_at IS NULL",
     )?
     .query_row(params![parent, subject, plan], |r| {
@@ -372,8 +375,8 @@ fn listed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Vec<u8>, Listed)> {
 }
 
 /// The recorded licenses that pass `filter` at `now`, by subject, then start.
-pub fn list(conn: &Connection, filter: &ListFilter<'_>, now: u64) -> rusqlite::Result<Vec<Listed>> {
-    let mut stmt = conn.prepare_cached(&format!(
+pub fn list(conn: Store<'_>, filter: &ListFilter<'_>, now: u64) -> rusqlite::Result<Vec<Listed>> {
+    let mut stmt = conn.0.prepare_cached(&format!(
         "SELECT {LISTED_COLUMNS} FROM licenses l
          WHERE (?1 IS NULL OR subject = ?1 OR substr(subject, 1, length(?1) + 1) = ?1 || '/')
            AND (?2 IS NULL OR parent = ?2)
@@ -399,8 +402,9 @@ pub fn list(conn: &Connection, filter: &ListFilter<'_>, now: u64) -> rusqlite::R
 }
 
 /// What the ledger knows about one serial, if it records it.
-pub fn listed(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<Listed>> {
+pub fn listed(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<Option<Listed>> {
     let found = conn
+        .0
         .query_row(
             &format!("SELECT {LISTED_COLUMNS} FROM licenses l WHERE serial = ?1"),
             [serial],
@@ -421,13 +425,13 @@ fn u64_of(v: i64) -> u64 {
 
 /// Records a revocation or its undo in the license's history.
 pub fn record_revocation(
-    tx: &Connection,
+    tx: Store<'_>,
     serial: &[u8],
     action: &str,
     reason: &str,
     now: u64,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.0.execute(
         "INSERT INTO revocations (serial, at, action, reason) VALUES (?1, ?2, ?3, ?4)",
         params![serial, i64_of(now), action, reason],
     )?;
@@ -502,11 +506,34 @@ pub fn resolve(path: Option<&Path>) -> Result<PathBuf> {
         })
 }
 
-/// An open ledger.
+/// An open ledger. Its connection is private: commands read and write it
+/// only through this module's typed functions, which take a [`Store`].
 #[derive(Debug)]
 pub struct Ledger {
-    pub conn: Connection,
+    conn: Connection,
     pub path: PathBuf,
+}
+
+/// What the typed functions read from and write to: the ledger, or a write
+/// transaction on it. Only this module reaches the connection inside.
+#[derive(Debug, Clone, Copy)]
+pub struct Store<'c>(&'c Connection);
+
+/// A write transaction holding the ledger's write lock ([`Ledger::write`]);
+/// nothing it wrote is kept unless it is committed.
+#[derive(Debug)]
+pub struct Tx<'l>(rusqlite::Transaction<'l>);
+
+impl Tx<'_> {
+    /// Reads and writes inside the transaction.
+    pub fn store(&self) -> Store<'_> {
+        Store(&self.0)
+    }
+
+    /// Makes everything written in the transaction durable.
+    pub fn commit(self) -> rusqlite::Result<()> {
+        self.0.commit()
+    }
 }
 
 fn shown(path: &Path) -> String {
@@ -703,11 +730,17 @@ impl Ledger {
     }
 
     /// Starts a write transaction holding the write lock from the start.
-    pub fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
+    pub fn write(&mut self) -> Result<Tx<'_>> {
         let path = self.path.clone();
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map(Tx)
             .map_err(|e| db_error(&path, "start a write", &e))
+    }
+
+    /// Reads the ledger outside a transaction.
+    pub fn store(&self) -> Store<'_> {
+        Store(&self.conn)
     }
 }
 
@@ -745,8 +778,8 @@ fn i64_of(v: u64) -> i64 {
 }
 
 /// True when `serial` is recorded.
-pub fn exists(tx: &Connection, serial: &[u8]) -> rusqlite::Result<bool> {
-    tx.query_row("SELECT 1 FROM licenses WHERE serial = ?1", [serial], |_| {
+pub fn exists(tx: Store<'_>, serial: &[u8]) -> rusqlite::Result<bool> {
+    tx.0.query_row("SELECT 1 FROM licenses WHERE serial = ?1", [serial], |_| {
         Ok(())
     })
     .optional()
@@ -754,8 +787,8 @@ pub fn exists(tx: &Connection, serial: &[u8]) -> rusqlite::Result<bool> {
 }
 
 /// Records a link (which must not be recorded yet).
-pub fn insert(tx: &Connection, r: &Record<'_>) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached(
+pub fn insert(tx: Store<'_>, r: &Record<'_>) -> rusqlite::Result<()> {
+    let mut stmt = tx.0.prepare_cached(
         "INSERT INTO licenses (serial, parent, issuer, subject, tier, kind, nbf, exp, iat, kid, delegate_kid, features, roles, devices,
                                sha256, contact, plan, origin, minted_at, file, file_format, chain)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
@@ -785,7 +818,7 @@ pub fn insert(tx: &Connection, r: &Record<'_>) -> rusqlite::Result<()> {
         r.chain,
     ])?;
     let mut q =
-        tx.prepare_cached("INSERT INTO quotas (serial, name, value) VALUES (?1, ?2, ?3)")?;
+        tx.0.prepare_cached("INSERT INTO quotas (serial, name, value) VALUES (?1, ?2, ?3)")?;
     for (name, value) in &r.quotas {
         q.execute(params![r.serial, name, value.map(i64::from)])?;
     }
@@ -835,13 +868,13 @@ pub fn holders_text(holds: &[Hold]) -> String {
 /// The holds of the (unrevoked) children of `parent` on quota `name` that
 /// overlap `[from, until)`.
 pub fn holds(
-    tx: &Connection,
+    tx: Store<'_>,
     parent: &[u8],
     name: &str,
     from: u64,
     until: Option<u64>,
 ) -> rusqlite::Result<Vec<Hold>> {
-    let mut stmt = tx.prepare_cached(
+    let mut stmt = tx.0.prepare_cached(
         "SELECT l.nbf, l.exp, q.value, l.subject, l.kind, l.delegate_kid IS NOT NULL, l.serial FROM licenses l JOIN quotas q ON q.serial = l.serial AND q.name = ?2
          WHERE l.parent = ?1 AND l.revoked_at IS NULL
            AND (?4 IS NULL OR l.nbf < ?4) AND (l.exp IS NULL OR l.exp > ?3)",
@@ -1031,7 +1064,7 @@ pub fn record_of<'r>(
 /// Records links `0..upto` of the chain `g` grants from that are not
 /// recorded yet, as imported.
 pub fn record_ancestors(
-    tx: &Connection,
+    tx: Store<'_>,
     g: &Grants<'_, '_>,
     upto: usize,
     now: u64,
@@ -1057,22 +1090,18 @@ pub fn record_ancestors(
 
 /// The trusted root keys recorded in the ledger (given to `--trust`, or the
 /// keys of root licenses minted with it).
-pub fn roots(conn: &Connection) -> rusqlite::Result<Vec<[u8; 32]>> {
-    conn.prepare_cached("SELECT public_key FROM roots ORDER BY added_at, public_key")?
+pub fn roots(conn: Store<'_>) -> rusqlite::Result<Vec<[u8; 32]>> {
+    conn.0
+        .prepare_cached("SELECT public_key FROM roots ORDER BY added_at, public_key")?
         .query_map([], |r| r.get::<_, Vec<u8>>(0))?
         .filter_map(|k| k.map(|k| <[u8; 32]>::try_from(k).ok()).transpose())
         .collect()
 }
 
 /// Records trusted root keys (those already recorded are kept as they are).
-pub fn add_roots(
-    tx: &Connection,
-    keys: &[[u8; 32]],
-    origin: &str,
-    now: u64,
-) -> rusqlite::Result<()> {
+pub fn add_roots(tx: Store<'_>, keys: &[[u8; 32]], origin: &str, now: u64) -> rusqlite::Result<()> {
     for k in keys {
-        tx.execute(
+        tx.0.execute(
             "INSERT OR IGNORE INTO roots (public_key, origin, added_at) VALUES (?1, ?2, ?3)",
             params![k.as_slice(), origin, i64_of(now)],
         )?;
@@ -1081,8 +1110,8 @@ pub fn add_roots(
 }
 
 /// When and why `serial` was revoked, if it was.
-pub fn revocation(conn: &Connection, serial: &[u8]) -> rusqlite::Result<Option<(u64, String)>> {
-    conn.query_row(
+pub fn revocation(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<Option<(u64, String)>> {
+    conn.0.query_row(
         "SELECT revoked_at, revoke_reason FROM licenses WHERE serial = ?1 AND revoked_at IS NOT NULL",
         [serial],
         |r| {
@@ -1128,13 +1157,13 @@ impl SerialConflict {
 /// The first link of `g`'s first `upto` whose serial is recorded with other
 /// bytes, if any.
 pub fn first_conflict(
-    tx: &Connection,
+    tx: Store<'_>,
     g: &Grants<'_, '_>,
     upto: usize,
 ) -> rusqlite::Result<Option<SerialConflict>> {
     for (i, l) in g.links().take(upto).enumerate() {
-        let recorded: Option<(Vec<u8>, String)> = tx
-            .query_row(
+        let recorded: Option<(Vec<u8>, String)> =
+            tx.0.query_row(
                 "SELECT chain, subject FROM licenses WHERE serial = ?1",
                 [l.claims.serial],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -1248,7 +1277,7 @@ fn requote_delegations(tx: &Connection, path: &Path) -> Result<()> {
 /// Checks that adding `new` (all children of the leaf of `parent_chain`)
 /// keeps every quota of the parent within its limit at every moment.
 pub fn check_allocation(
-    tx: &Connection,
+    tx: Store<'_>,
     parent_chain: &Grants<'_, '_>,
     new: &[NewHold],
 ) -> rusqlite::Result<Option<OverAllocation>> {

@@ -44,7 +44,7 @@ impl<'p> Minter<'p> {
         };
         let (trusted, _) = crate::files::read_root_keys(&args.trust)?;
         if let Some(p) = &parent {
-            let recorded = crate::ledger::roots(&ledger.conn)
+            let recorded = crate::ledger::roots(ledger.store())
                 .map_err(ledger_err(ledger, "read the trusted roots"))?;
             let roots = trusted
                 .iter()
@@ -105,7 +105,11 @@ impl<'p> Minter<'p> {
     /// parent chain (a key that checked nothing is not recorded: a mistaken
     /// `--trust` must not become a root for later runs), and for a root
     /// license the root key it was signed with.
-    pub(crate) fn record_roots(&self, tx: &rusqlite::Connection, now: u64) -> rusqlite::Result<()> {
+    pub(crate) fn record_roots(
+        &self,
+        tx: crate::ledger::Store<'_>,
+        now: u64,
+    ) -> rusqlite::Result<()> {
         let root_kid = self.parent.as_ref().and_then(|p| p.link(0)).map(|l| l.kid);
         let signed: Vec<[u8; 32]> = self
             .trusted
@@ -182,7 +186,7 @@ fn check_parent_chain(
     }
     check_untimed(p, Some(roots)).map_err(|e| not_a_chain(&e))?;
     let leaf = p.last();
-    if let Some((at, reason)) = crate::ledger::revocation(&ledger.conn, leaf.claims.serial)
+    if let Some((at, reason)) = crate::ledger::revocation(ledger.store(), leaf.claims.serial)
         .map_err(ledger_err(ledger, "look up the parent"))?
     {
         return Err(CliError::rejected(

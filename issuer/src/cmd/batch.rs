@@ -298,7 +298,7 @@ fn differences(
 }
 
 fn existing(
-    conn: &rusqlite::Connection,
+    conn: crate::ledger::Store<'_>,
     parent: &[u8],
     subject: &str,
     plan: &str,
@@ -400,7 +400,7 @@ pub fn run(
     let (mut skipped, mut repaired) = (0usize, 0usize);
     for row in rows {
         let found = existing(
-            &ledger.conn,
+            ledger.store(),
             &parent_serial,
             &row.request.subject,
             plan_name,
@@ -481,7 +481,7 @@ pub fn run(
     let all = holds_of(&prepared, &checked);
     {
         let hs = &all;
-        if let Some(o) = check_allocation(&ledger.conn, &parent_grants, hs)
+        if let Some(o) = check_allocation(ledger.store(), &parent_grants, hs)
             .map_err(ledger_err(&ledger, "check the allocation"))?
         {
             let mut e = over_allocation(&o, &base.quotas);
@@ -529,7 +529,7 @@ pub fn run(
             // Re-check inside the transaction: others may have minted since.
             let chunk_holds = holds_of(chunk_claims, chunk_checked);
             let hs = &chunk_holds;
-            if let Some(o) = check_allocation(&tx, &parent_grants, hs).map_err(&err)? {
+            if let Some(o) = check_allocation(tx.store(), &parent_grants, hs).map_err(&err)? {
                 let mut e = over_allocation(&o, &base.quotas);
                 e.message = format!(
                     "{shown_csv}: stopped after {minted} licenses: another issuer took part of the allocation: {}",
@@ -557,7 +557,7 @@ pub fn run(
                 .ok_or_else(|| {
                     CliError::usage("internal error: no link to record", "report this as a bug")
                 })?;
-                insert(&tx, &rec).map_err(&err)?;
+                insert(tx.store(), &rec).map_err(&err)?;
             }
             tx.commit().map_err(&err)?;
         }

@@ -206,7 +206,7 @@ fn inspect_one<'g>(
         .links()
         .map(|l| {
             ledger.and_then(|led| {
-                crate::ledger::listed(&led.conn, l.claims.serial)
+                crate::ledger::listed(led.store(), l.claims.serial)
                     .ok()
                     .flatten()
             })

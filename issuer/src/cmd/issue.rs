@@ -93,10 +93,12 @@ pub fn run(
     {
         let err = ledger_err(&ledger, "record the license");
         let tx = ledger.write()?;
-        if let Some(conflict) = crate::ledger::first_conflict(&tx, &grants, i).map_err(&err)? {
+        if let Some(conflict) =
+            crate::ledger::first_conflict(tx.store(), &grants, i).map_err(&err)?
+        {
             return Err(conflict.error("the new license was neither recorded nor written"));
         }
-        crate::ledger::record_ancestors(&tx, &grants, i, now).map_err(&err)?;
+        crate::ledger::record_ancestors(tx.store(), &grants, i, now).map_err(&err)?;
         if let Some(p) = minter.parent_grants()? {
             let hold = crate::ledger::NewHold {
                 nbf: claims.nbf,
@@ -106,19 +108,21 @@ pub fn run(
                 addon: claims.kind == Kind::AddOn,
                 delegates: claims.cnf.is_some(),
             };
-            if let Some(o) = crate::ledger::check_allocation(&tx, &p, &[hold]).map_err(&err)? {
+            if let Some(o) =
+                crate::ledger::check_allocation(tx.store(), &p, &[hold]).map_err(&err)?
+            {
                 return Err(over_allocation(&o, &claims.quotas));
             }
         }
-        crate::ledger::insert(&tx, &record).map_err(&err)?;
-        minter.record_roots(&tx, now).map_err(&err)?;
+        crate::ledger::insert(tx.store(), &record).map_err(&err)?;
+        minter.record_roots(tx.store(), now).map_err(&err)?;
         tx.commit().map_err(&err)?;
     }
     if let Err(e) = write_output(out_path, &file, args.force) {
         // Not delivered: take the record back so the ledger matches the files.
         let err = ledger_err(&ledger, "undo the record");
         let tx = ledger.write()?;
-        crate::ledger::delete_record(&tx, &claims.serial).map_err(&err)?;
+        crate::ledger::delete_record(tx.store(), &claims.serial).map_err(&err)?;
         tx.commit().map_err(&err)?;
         return Err(e);
     }

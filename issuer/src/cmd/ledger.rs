@@ -15,7 +15,8 @@ pub fn init(args: &InitArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
     let mut ledger = Ledger::create(&path)?;
     let err = |e: rusqlite::Error| db_error(&path, "record the trusted roots", &e);
     let tx = ledger.write()?;
-    crate::ledger::add_roots(&tx, &keys, "ledger init --trust", crate::time::now()).map_err(err)?;
+    crate::ledger::add_roots(tx.store(), &keys, "ledger init --trust", crate::time::now())
+        .map_err(err)?;
     tx.commit().map_err(err)?;
     writeln!(
         out,
@@ -57,18 +58,19 @@ pub fn import(
         let err = move |e: rusqlite::Error| db_error(&path_db, "import", &e);
         let tx = ledger.write()?;
         if let Some(conflict) =
-            crate::ledger::first_conflict(&tx, &grants, c.len()).map_err(&err)?
+            crate::ledger::first_conflict(tx.store(), &grants, c.len()).map_err(&err)?
         {
             return Err(conflict.error(&format!("nothing from {shown} was imported")));
         }
-        let n = record_ancestors(&tx, &grants, c.len(), now).map_err(&err)?;
+        let n = record_ancestors(tx.store(), &grants, c.len(), now).map_err(&err)?;
         // Only the root that signed this chain becomes a recorded root.
         let signer: Vec<[u8; 32]> = root_keys
             .iter()
             .filter(|k| c.link(0).is_some_and(|l| l.kid == &licet_keys::kid(k)))
             .copied()
             .collect();
-        crate::ledger::add_roots(&tx, &signer, "ledger import --trust", now).map_err(&err)?;
+        crate::ledger::add_roots(tx.store(), &signer, "ledger import --trust", now)
+            .map_err(&err)?;
         recorded += n;
         // Over-allocation under each parent of the chain.
         for i in 1..c.len() {
@@ -77,7 +79,7 @@ pub fn import(
             };
             for (name, limit) in crate::ledger::effective_quotas(&grants.prefix(i)) {
                 let Some(limit) = limit else { continue };
-                let hs = holds(&tx, parent_serial, &name, 0, None).map_err(&err)?;
+                let hs = holds(tx.store(), parent_serial, &name, 0, None).map_err(&err)?;
                 let over = match peak(&hs, 0, None) {
                     Some(p) => (p > u64::from(limit)).then_some(p),
                     None => Some(u64::MAX),

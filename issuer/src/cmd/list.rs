@@ -79,7 +79,7 @@ pub fn run(args: &ListArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> 
     };
     let delimiter = csv_delimiter(args.table.delimiter)?;
     let ledger = Ledger::open(&resolve(ledger_path)?)?;
-    let listed = crate::ledger::list(&ledger.conn, &filter, now)
+    let listed = crate::ledger::list(ledger.store(), &filter, now)
         .map_err(|e| db_error(&ledger.path, "read", &e))?;
     if args.table.json {
         crate::json::print(

@@ -54,9 +54,9 @@ pub fn run(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -
     let path = ledger.path.clone();
     let err = move |e: rusqlite::Error| db_error(&path, "remind", &e);
     let tx = ledger.write()?;
-    let due = crate::ledger::due_reminders(&tx, now, within, every).map_err(&err)?;
+    let due = crate::ledger::due_reminders(tx.store(), now, within, every).map_err(&err)?;
     if record {
-        crate::ledger::record_reminders(&tx, &due, now).map_err(&err)?;
+        crate::ledger::record_reminders(tx.store(), &due, now).map_err(&err)?;
         tx.commit().map_err(&err)?;
     }
     let days_left = |exp: u64| exp.saturating_sub(now).div_ceil(86_400);

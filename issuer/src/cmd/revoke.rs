@@ -54,7 +54,7 @@ pub fn run(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -
     let err = move |e: rusqlite::Error| db_error(&path, "revoke", &e);
     let now = crate::time::now();
     let tx = ledger.write()?;
-    let state = crate::ledger::revoked_at(&tx, &serial).map_err(&err)?;
+    let state = crate::ledger::revoked_at(tx.store(), &serial).map_err(&err)?;
     let Some(revoked_at) = state else {
         return Err(CliError::usage(
             format!("{} is not in the ledger", hex(&serial)),
@@ -68,8 +68,8 @@ pub fn run(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -
                 "nothing to undo",
             ));
         }
-        undo_fits(&tx, &serial).map_err(&err)??;
-        crate::ledger::unrevoke(&tx, &serial, &args.reason, now).map_err(&err)?;
+        undo_fits(tx.store(), &serial).map_err(&err)??;
+        crate::ledger::unrevoke(tx.store(), &serial, &args.reason, now).map_err(&err)?;
         tx.commit().map_err(&err)?;
         writeln!(
             out,
@@ -84,7 +84,7 @@ pub fn run(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -
             "nothing to do",
         ));
     }
-    let under = crate::ledger::descendants(&tx, &serial).map_err(&err)?;
+    let under = crate::ledger::descendants(tx.store(), &serial).map_err(&err)?;
     let targets: Vec<&[u8]> = std::iter::once(serial.as_slice())
         .chain(
             under
@@ -99,9 +99,9 @@ pub fn run(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -
         } else {
             format!("with {}: {}", hex(&serial), args.reason)
         };
-        crate::ledger::revoke(&tx, s, &reason, now).map_err(&err)?;
+        crate::ledger::revoke(tx.store(), s, &reason, now).map_err(&err)?;
     }
-    let exp = crate::ledger::exp_of(&tx, &serial).map_err(&err)?;
+    let exp = crate::ledger::exp_of(tx.store(), &serial).map_err(&err)?;
     tx.commit().map_err(&err)?;
     let until = |e: Option<u64>| {
         e.map_or("it has no end date".to_owned(), |e| {
@@ -142,7 +142,7 @@ pub fn run(args: &RevokeArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -
 
 /// Whether `serial`, revoked, fits its parent's allocation again beside the
 /// licenses minted since: its own record as a new hold.
-fn undo_fits(tx: &rusqlite::Connection, serial: &[u8]) -> rusqlite::Result<Result<()>> {
+fn undo_fits(tx: crate::ledger::Store<'_>, serial: &[u8]) -> rusqlite::Result<Result<()>> {
     let (chain, hold) = crate::ledger::recorded_hold(tx, serial)?;
     let damaged = || {
         CliError::usage(

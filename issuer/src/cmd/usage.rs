@@ -29,7 +29,7 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
     let delimiter = crate::output::csv_delimiter(args.table.delimiter)?;
     let ledger = Ledger::open(&resolve(ledger_path)?)?;
     let err = |e: rusqlite::Error| db_error(&ledger.path, "read", &e);
-    let held = crate::ledger::held_by(&ledger.conn, group.as_str(), now).map_err(err)?;
+    let held = crate::ledger::held_by(ledger.store(), group.as_str(), now).map_err(err)?;
     let mut licenses = Vec::new();
     let mut text = String::new();
     use std::fmt::Write as _;
@@ -40,8 +40,8 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
     let mut over_allocations = 0usize;
     let mut child_rows: Vec<crate::ledger::Listed> = Vec::new();
     for h in &held {
-        let quotas = crate::ledger::quotas_of(&ledger.conn, &h.serial).map_err(err)?;
-        let children = crate::ledger::children_count(&ledger.conn, &h.serial).map_err(err)?;
+        let quotas = crate::ledger::quotas_of(ledger.store(), &h.serial).map_err(err)?;
+        let children = crate::ledger::children_count(ledger.store(), &h.serial).map_err(err)?;
         let until = match h.exp {
             Some(e) => format!(
                 "until {} ({})",
@@ -69,7 +69,7 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
         let from = now.max(h.nbf);
         let mut qs = Vec::new();
         for (name, limit) in quotas {
-            let hs = holds(&ledger.conn, &h.serial, &name, from, h.exp).map_err(err)?;
+            let hs = holds(ledger.store(), &h.serial, &name, from, h.exp).map_err(err)?;
             let allocated = peak(&hs, from, h.exp);
             let limit_u = limit.map(u64::from);
             let remaining = match (limit_u, allocated) {
@@ -125,7 +125,7 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
             parent: Some(&h.serial),
             ..Default::default()
         };
-        let under = crate::ledger::list(&ledger.conn, &filter, now).map_err(err)?;
+        let under = crate::ledger::list(ledger.store(), &filter, now).map_err(err)?;
         if !under.is_empty() {
             let _ = writeln!(text, "    licenses under it:");
         }
