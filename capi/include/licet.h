@@ -20,6 +20,12 @@
 // No link (in `failed_link` outputs).
 #define LICET_NO_LINK SIZE_MAX
 
+// The version of the C ABI: raised whenever a change would break a program
+// built against an older `licet.h` (a struct's size or layout, a
+// function's parameters). The shared library's SONAME is
+// `liblicet.so.<LICET_ABI_VERSION>` (`scripts/install-capi.sh`).
+#define LICET_ABI_VERSION 1
+
 // Success.
 #define LICET_OK 0
 

@@ -19,7 +19,10 @@
 #![deny(missing_docs)]
 #![allow(non_camel_case_types)]
 
-#[cfg(not(target_os = "none"))]
+// Hosted builds use std's panic machinery, except the installed library
+// (`hosted-abort`: no std, a panic aborts through libc), which is a fifth
+// of the size. The verifier never panics either way.
+#[cfg(any(test, all(not(target_os = "none"), not(feature = "hosted-abort"))))]
 extern crate std;
 
 use core::ffi::c_char;
@@ -28,6 +31,12 @@ use licet_verifier::{
     Builtin, CACHE_ENTRY_BYTES, Device, Error, Evaluation, LicenseStatus, Options, Quota,
     QuotaName, Source, Tier, TrustedRoot, VerifyCache,
 };
+
+/// The version of the C ABI: raised whenever a change would break a program
+/// built against an older `licet.h` (a struct's size or layout, a
+/// function's parameters). The shared library's SONAME is
+/// `liblicet.so.<LICET_ABI_VERSION>` (`scripts/install-capi.sh`).
+pub const LICET_ABI_VERSION: u32 = 1;
 
 /// Success.
 pub const LICET_OK: i32 = 0;
@@ -1177,6 +1186,23 @@ pub extern "C" fn licet_error_name(code: i32) -> *const c_char {
 pub extern "C" fn licet_error_message(code: i32) -> *const c_char {
     names(code).map_or(c"unknown error code", |n| n.1).as_ptr()
 }
+
+#[cfg(all(not(target_os = "none"), feature = "hosted-abort", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    unsafe extern "C" {
+        safe fn abort() -> !;
+    }
+    // Unreachable: the verifier's lints deny every panicking construct.
+    abort()
+}
+
+/// The precompiled `core` of hosted targets carries unwind tables naming
+/// this personality routine; with `panic = "abort"` nothing ever unwinds,
+/// so it is never called. Defined so a C program can link `liblicet.a`.
+#[cfg(all(not(target_os = "none"), feature = "hosted-abort", not(test)))]
+#[unsafe(no_mangle)]
+extern "C" fn rust_eh_personality() {}
 
 #[cfg(all(target_os = "none", feature = "panic-handler", not(test)))]
 #[panic_handler]
