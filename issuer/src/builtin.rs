@@ -64,12 +64,9 @@ impl BuiltinFile {
     }
 }
 
-fn bad(path: &Path, what: String) -> CliError {
+fn bad(shown: &str, what: String) -> CliError {
     CliError::usage(
-        format!(
-            "--builtin-basic {}: {what}",
-            safe(&path.display().to_string())
-        ),
+        format!("--builtin-basic {shown}: {what}"),
         "write quotas = { sip_numbers = 2 }, features = [\"video\"], roles = { concierge = [\"guest_passes\"] } (docs/CLI.md)",
     )
 }
@@ -81,8 +78,14 @@ pub fn read(path: &Path) -> Result<BuiltinFile> {
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_BYTES).read_to_string(&mut text))
         .map_err(|e| crate::error::io_error(path, "read", &e))?;
-    let raw: Raw =
-        toml::from_str(&text).map_err(|e| bad(path, e.to_string().replace('\n', " ")))?;
+    parse(&text, &safe(&path.display().to_string()))
+}
+
+/// Checks a built-in Basic entitlement written as TOML; `shown` names it in
+/// errors.
+pub fn parse(text: &str, shown: &str) -> Result<BuiltinFile> {
+    let path = shown;
+    let raw: Raw = toml::from_str(text).map_err(|e| bad(path, e.to_string().replace('\n', " ")))?;
     let mut quotas = Vec::new();
     for (name, value) in &raw.quotas {
         if !is_name(name) {

@@ -89,6 +89,32 @@ pub fn inspect_bytes(raw: &[u8], now: u64) -> (usize, String, json::InspectFile)
     inspect_one("input", &bytes, &[], None, None, now, None)
 }
 
+/// What `licet inspect --json` reports for one license in memory (text or
+/// binary), checked against `roots` for `group` at `now` without a ledger:
+/// for the Python binding. Returns (problems found, text report, JSON).
+pub fn inspect_license(
+    raw: &[u8],
+    roots: &[TrustedRoot],
+    group: Option<&str>,
+    device_id: Option<&str>,
+    now: u64,
+) -> Result<(usize, String, json::InspectFile)> {
+    let group = group
+        .map(|g| {
+            Group::parse(g).map_err(|e| {
+                CliError::usage(
+                    format!("group {}: {e}", safe(g)),
+                    "a group id looks like acme/dist-7/dealer-3",
+                )
+            })
+        })
+        .transpose()?;
+    let bytes = crate::files::decode_license_bytes(raw, "license");
+    Ok(inspect_one(
+        "license", &bytes, roots, group, device_id, now, None,
+    ))
+}
+
 /// The ledger's record of a link, as a text line.
 fn ledger_text(l: &Listed, now: u64) -> String {
     let mut s = format!(

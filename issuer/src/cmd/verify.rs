@@ -101,6 +101,96 @@ pub fn readable(inputs: &[Input]) -> (Vec<&[u8]>, Vec<usize>) {
         .unzip()
 }
 
+/// The panel's evaluation of `licenses` (the readable files), with the
+/// floor and the firmware's built-in Basic.
+fn evaluate_set<'a>(
+    roots: &[licet_verifier::TrustedRoot],
+    licenses: &[&'a [u8]],
+    device: &Device<'a>,
+    floor: u64,
+    builtin: Option<&crate::builtin::BuiltinFile>,
+) -> std::result::Result<licet_verifier::Evaluation<'a>, Error<'a>> {
+    match builtin {
+        Some(file) => file.with(|b| {
+            let options = Options {
+                floor,
+                builtin: Some(b),
+                cache: None,
+            };
+            evaluate_with(roots, licenses, device, options)
+        }),
+        None => evaluate_with(
+            roots,
+            licenses,
+            device,
+            Options {
+                floor,
+                ..Options::default()
+            },
+        ),
+    }
+}
+
+/// What `licet verify --json` prints, for licenses in memory (the Python
+/// binding): `files` are (name, contents: text or binary) pairs.
+pub fn verify_doc(
+    files: &[(String, Vec<u8>)],
+    roots: &[licet_verifier::TrustedRoot],
+    group: &str,
+    device_id: Option<&str>,
+    now: u64,
+    floor: u64,
+    builtin: Option<&crate::builtin::BuiltinFile>,
+) -> Result<crate::json::VerifyDoc> {
+    let group = Group::parse(group).map_err(|e| {
+        CliError::usage(
+            format!("group {}: {e}", safe(group)),
+            "a group id looks like acme/dist-7/dealer-3",
+        )
+    })?;
+    if files.len() > licet_verifier::MAX_LICENSES {
+        return Err(CliError::usage(
+            format!(
+                "{} licenses given; a device holds at most {}",
+                files.len(),
+                licet_verifier::MAX_LICENSES
+            ),
+            "pass at most 8 licenses",
+        ));
+    }
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|(name, raw)| Input {
+            path: PathBuf::from(name),
+            bytes: crate::files::decode_license_bytes(raw, &safe(name)),
+        })
+        .collect();
+    let names: Vec<String> = files.iter().map(|(n, _)| safe(n)).collect();
+    let (slices, map) = readable(&inputs);
+    let device = Device {
+        group,
+        device_id,
+        now,
+    };
+    Ok(
+        match evaluate_set(roots, &slices, &device, floor, builtin) {
+            Ok(eval) => crate::describe::evaluation_json(&eval, &inputs, &names, &map, group),
+            Err(e) => crate::json::VerifyDoc {
+                version: crate::json::VERSION,
+                valid: false,
+                at: now,
+                requested_at: None,
+                clock_rollback: None,
+                group: None,
+                floor: None,
+                licenses: Vec::new(),
+                effective: None,
+                error: Some(error_json(&e)),
+            },
+        },
+    )
+}
+
 /// Runs `verify`; returns the exit code (0 or 1).
 pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let now = match &args.at {
@@ -140,25 +230,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         .as_deref()
         .map(crate::builtin::read)
         .transpose()?;
-    let result = match &builtin {
-        Some(file) => file.with(|b| {
-            let options = Options {
-                floor,
-                builtin: Some(b),
-                cache: None,
-            };
-            evaluate_with(&roots, &slices, &device, options)
-        }),
-        None => evaluate_with(
-            &roots,
-            &slices,
-            &device,
-            Options {
-                floor,
-                ..Options::default()
-            },
-        ),
-    };
+    let result = evaluate_set(&roots, &slices, &device, floor, builtin.as_ref());
     let eval = match result {
         Ok(e) => e,
         Err(e) => {
