@@ -21,6 +21,7 @@
 #   building.lic            and no panel may accept one
 #   poison.lic              Basic for the building, valid now, that says it was
 #                           minted in ten years (an issuer with a wrong clock)
+#   tampered.lic            chain3.lic with one bit of its last signature flipped
 #   now                     the UNIX time the files were minted at
 #   group                   the panel's group
 set -euo pipefail
@@ -82,6 +83,14 @@ issue --key "$k/complex.key" --parent "$out/complex.lic" --subject "$building" -
 # The same kind of license in the text armor, for licet_dearmor.
 "$licet" issue --key "$k/vendor.key" --subject "$building" --issuer acme --tier basic \
   --quota sip_numbers=2 --out "$out/armored.txt" >/dev/null
+
+# One bit of chain3.lic's last signature flipped (10 bytes from the end).
+python3 - "$out/chain3.lic" "$out/tampered.lic" <<'EOP'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[-10] ^= 1
+open(sys.argv[2], "wb").write(bytes(data))
+EOP
 
 date +%s > "$out/now"
 echo "$apartment" > "$out/group"

@@ -137,3 +137,26 @@ def test_usage_errors_raise():
     assert e.value.code == "usage"
     with pytest.raises(licet.LicetError):
         licet.evaluate([lic("chain3.lic")], [], GROUP)
+
+
+def _cases():
+    table = Path(__file__).resolve().parents[3] / "tests" / "conformance" / "cases.tsv"
+    for line in table.read_text().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        cols = line.split("\t")
+        assert len(cols) == 9, line
+        yield pytest.param(cols, id=cols[0])
+
+
+@pytest.mark.parametrize("cols", list(_cases()))
+def test_conformance_table(cols):
+    """The table the Rust and C tests check (tests/conformance/cases.tsv)."""
+    name, files, group, at, floor, base, tier, status, rollback = cols
+    ev = licet.evaluate([lic(f) for f in files.split(",")], [ROOT],
+                        GROUP if group == "-" else group, at=NOW + int(at) * DAY,
+                        floor=0 if floor == "-" else NOW + int(floor) * DAY)
+    got_base = "none" if ev.base is None else str(ev.base)
+    got_status = ["ok" if e["valid"] else e["error"]["code"] for e in ev.licenses]
+    assert (got_base, ev.tier or "none", got_status, ev.clock_rollback) == \
+        (base, tier, status.split(","), rollback == "yes"), name

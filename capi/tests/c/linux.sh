@@ -3,8 +3,9 @@
 # for this machine, aarch64 and armv7, then
 #   * here: the SONAME; the C test built through pkg-config (shared library)
 #     and through CMake's find_package(licet) (shared and static);
-#   * aarch64 and armv7: the C test built with Debian's cross compilers
-#     (static and shared library) and run under qemu-user;
+#   * aarch64 and armv7: the C test (static and shared library) and the
+#     conformance table (tests/conformance/cases.tsv) built with Debian's
+#     cross compilers and run under qemu-user;
 #   * everywhere: the minimal program (capi/tests/c/minimal.c), and the
 #     sizes docs/FOOTPRINT.md reports.
 # Called by .ci/run after capi/tests/c/run.sh (whose licet binary it uses).
@@ -74,9 +75,12 @@ for target in aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf; do
     "$prefix/lib/liblicet.a" -o "$dir/licet_test_static"
   "$cross-gcc" "${cflags[@]}" -I "$prefix/include" capi/tests/c/licet_test.c \
     -L "$prefix/lib" -llicet -Wl,-rpath,"$prefix/lib" -o "$dir/licet_test_shared"
+  "$cross-gcc" "${cflags[@]}" -I "$prefix/include" capi/tests/c/conformance.c \
+    "$prefix/lib/liblicet.a" -o "$dir/conformance"
   echo "$target (qemu-user):"
   "$qemu" -L "/usr/$cross" "$dir/licet_test_static" "$fixtures" | tail -n 1
   "$qemu" -L "/usr/$cross" "$dir/licet_test_shared" "$fixtures" | tail -n 1
+  "$qemu" -L "/usr/$cross" "$dir/conformance" tests/conformance/cases.tsv "$fixtures"
   minimal "$cross-gcc" "$cross-strip" "$prefix" "$dir"
   "$qemu" -L "/usr/$cross" "$dir/minimal_static" "$root_hex" "$group" "$fixtures/chain3.lic"
   printf '%s %s %s %s\n' "$target" "$(size_of "$prefix/lib/liblicet.so.1")" \

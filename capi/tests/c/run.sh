@@ -14,3 +14,8 @@ gcc -std=c11 -Wall -Wextra -Werror -pedantic -O1 -I capi/include \
 # The header is valid C++ too.
 g++ -std=c++17 -Wall -Werror -fsyntax-only -x c++ capi/include/licet.h
 "$out/licet_test" "$out/fixtures"
+# The conformance table the Rust and Python tests check too.
+gcc -std=c11 -Wall -Wextra -Werror -pedantic -O1 -I capi/include \
+  capi/tests/c/conformance.c target/debug/liblicet_capi.a -lpthread -ldl -lm \
+  -o "$out/conformance"
+"$out/conformance" tests/conformance/cases.tsv "$out/fixtures"
