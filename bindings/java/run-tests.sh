@@ -11,9 +11,14 @@ rm -rf "$out/classes"
 mkdir -p "$out/classes"
 cargo build -q -p licet-jni -p licet-issuer
 scripts/mint-fixtures.sh "$out/fixtures" >/dev/null
-javac -Xlint:all -Werror -d "$out/classes" bindings/java/java/licet/*.java bindings/java/test/licet/*.java
+javac -Xlint:all -Werror -d "$out/classes" bindings/java/java/licet/*.java bindings/java/test/licet/*.java \
+  bindings/java/example/ReadmeExample.java
 java -Djava.library.path="$root/target/debug" -cp "$out/classes" licet.LicetTest \
   "$out/fixtures" tests/conformance/cases.tsv
+# The README's example, as it stands, in the fixtures folder.
+example=$(cd "$out/fixtures" && java -Djava.library.path="$root/target/debug" -cp "$out/classes" ReadmeExample)
+echo "README example: $example"
+case $example in "plus sip_numbers=10 video=true warning=true") ;; *) echo "FAIL: the README's Java example printed: $example" >&2; exit 1 ;; esac
 for t in aarch64-linux-android armv7-linux-androideabi; do
   rustup target list --installed | grep -qx "$t" || rustup target add "$t" >/dev/null
   cargo check -q -p licet-jni --target "$t"

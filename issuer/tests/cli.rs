@@ -2021,3 +2021,23 @@ fn inspect_checks_a_device_bound_license_for_one_panel() {
     let (code, _) = first(&[]);
     assert_eq!(code, 1);
 }
+
+/// The README's per-language examples are the files the tests run
+/// (capi/tests/c/linux.sh, bindings/java/run-tests.sh,
+/// bindings/python/run-tests.sh), verbatim.
+#[test]
+fn readme_examples_are_the_files_the_tests_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for (lang, file) in [
+        ("c", "capi/tests/c/minimal.c"),
+        ("java", "bindings/java/example/ReadmeExample.java"),
+        ("python", "bindings/python/tests/readme_example.py"),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        assert!(
+            readme.contains(&format!("```{lang}\n{text}```")),
+            "README.md does not show {file} as it is"
+        );
+    }
+}
