@@ -486,3 +486,55 @@ pub extern "system" fn Java_licet_Evaluation_status0(
         .map_or_else(Vec::new, |(c, m)| vec![c.clone(), m.clone()]);
     string_array(&mut env, &s)
 }
+
+/// What a license (text or binary) says about itself, unchecked: serial
+/// (hex), subject, issuer, tier, kind, "delegates" or "", not before, not
+/// after (0: none), issued at, links.
+pub fn info(data: &[u8]) -> Result<[String; 10], Failure> {
+    let mut buf = [0u8; licet_verifier::format::limits::MAX_LICENSE_BYTES];
+    let binary = licet_verifier::dearmor(data, &mut buf).map_err(|e| Failure {
+        code: e.code().to_owned(),
+        message: e.to_string(),
+        hint: "the file is damaged or not a licet license; ask its issuer for a fresh copy"
+            .to_owned(),
+    })?;
+    let license = licet_verifier::UnverifiedLicense::parse(binary).map_err(|e| Failure {
+        code: e.code().to_owned(),
+        message: e.to_string(),
+        hint: "the file is damaged or not a licet license; ask its issuer for a fresh copy"
+            .to_owned(),
+    })?;
+    let c = &license.container().last().claims;
+    let hex: String = c.serial.iter().map(|b| format!("{b:02x}")).collect();
+    Ok([
+        hex,
+        c.sub.as_str().to_owned(),
+        c.iss.as_str().to_owned(),
+        c.tier.name().to_owned(),
+        c.kind.name().to_owned(),
+        if c.cnf.is_some() { "delegates" } else { "" }.to_owned(),
+        c.nbf.to_string(),
+        c.exp.unwrap_or(0).to_string(),
+        c.iat.to_string(),
+        license.len().to_string(),
+    ])
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_licet_Licet_info0<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    data: JByteArray<'l>,
+) -> jobjectArray {
+    let result = env
+        .convert_byte_array(&data)
+        .map_err(|e| Failure::usage(e.to_string(), "pass a byte array"))
+        .and_then(|d| info(&d));
+    match result {
+        Ok(fields) => string_array(&mut env, &fields),
+        Err(f) => {
+            throw(&mut env, &f);
+            std::ptr::null_mut()
+        }
+    }
+}

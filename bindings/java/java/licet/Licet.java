@@ -74,6 +74,16 @@ public final class Licet {
     return ev;
   }
 
+  /**
+   * What a license (text as pasted, or binary) says about itself, without
+   * checking it: serial, subject, issuer, tier, kind, validity.
+   */
+  public static LicenseInfo info(byte[] license) throws LicetException {
+    return new LicenseInfo(info0(license));
+  }
+
+  private static native String[] info0(byte[] license) throws LicetException;
+
   // Both throw LicetException (thrown by the native side).
   private static native byte[] rootKey0(byte[] data) throws LicetException;
 

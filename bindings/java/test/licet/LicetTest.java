@@ -69,6 +69,17 @@ public final class LicetTest {
       check(e.code().equals("wrong_group"), "wrong group: " + e.code());
     }
 
+    LicenseInfo info = Licet.info(file("chain3.lic"));
+    check(info.links == 3 && group.startsWith(info.subject + "/") && !info.delegates
+        && info.serial.length() >= 16 && "plus".equals(info.tier), "info: " + info);
+    check(Licet.info(file("dealer.lic")).delegates, "dealer.lic delegates");
+    try {
+      Licet.info("not a license".getBytes(StandardCharsets.UTF_8));
+      check(false, "text without a license has no info");
+    } catch (LicetException e) {
+      check(e.code().equals("decode") && e.getMessage().contains("without a license in it"), "info of text: " + e.getMessage());
+    }
+
     List<byte[]> set = List.of(file("plus.lic"), file("basic.lic"), file("addon.lic"));
     try (Evaluation ev = Licet.evaluate(set, roots, group, now, 0)) {
       check("plus".equals(ev.tier()) && ev.warning(), "Plus in effect, ending soon");
