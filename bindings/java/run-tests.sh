@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 out=$root/target/java-test
+command -v javac >/dev/null 2>&1 || scripts/apt-install.sh openjdk-17-jdk-headless
 rm -rf "$out/classes"
 mkdir -p "$out/classes"
 cargo build -q -p licet-jni -p licet-issuer
