@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * What a panel may do with the licenses it holds, as licet's verifier
  * computed it ({@link Licet#evaluate}). The answers are a copy: the license
- * arrays may be reused at once. Close it (or let it be collected) to free
- * the native copy.
+ * arrays may be reused at once. Close it (try-with-resources) to free the
+ * native copy; an evaluation is safe to share between threads, and any
+ * call after {@link #close} throws {@link IllegalStateException}.
  */
 public final class Evaluation implements AutoCloseable {
   /** {@link #quota} of a quota without limit. */
@@ -33,89 +34,89 @@ public final class Evaluation implements AutoCloseable {
   }
 
   /** {@code plus}, {@code trial}, {@code basic}, or {@code null} when nothing is in effect. */
-  public String tier() {
+  public synchronized String tier() {
     String t = tier0(handle());
     return t.isEmpty() ? null : t;
   }
 
   /** True when a license is in effect. */
-  public boolean valid() {
+  public synchronized boolean valid() {
     return base() != -1;
   }
 
   /** Index of the base license in effect; {@link #BUILTIN}; -1 when none is. */
-  public int base() {
+  public synchronized int base() {
     return base0(handle());
   }
 
   /** A quota in effect: its count, {@link #UNLIMITED}, or {@link #NOT_GRANTED}. */
-  public long quota(String name) {
+  public synchronized long quota(String name) {
     return quota0(handle(), name);
   }
 
   /** The names of the quotas in effect. */
-  public Set<String> quotaNames() {
+  public synchronized Set<String> quotaNames() {
     return set(quotaNames0(handle()));
   }
 
   /** The features everyone in the group may use. */
-  public Set<String> features() {
+  public synchronized Set<String> features() {
     return set(features0(handle()));
   }
 
   /** Whether {@code feature} is in effect for everyone in the group. */
-  public boolean hasFeature(String feature) {
+  public synchronized boolean hasFeature(String feature) {
     return features().contains(feature);
   }
 
   /** What {@code role} (concierge, technical manager, ...) may use beyond the features. */
-  public Set<String> roleGrants(String role) {
+  public synchronized Set<String> roleGrants(String role) {
     return set(roleGrants0(handle(), role));
   }
 
   /** True when the base license ends within its reminder window. */
-  public boolean warning() {
+  public synchronized boolean warning() {
     return warning0(handle());
   }
 
   /** True when the clock was more than 24 h behind the floor: evaluated at the floor. */
-  public boolean clockRollback() {
+  public synchronized boolean clockRollback() {
     return clockRollback0(handle());
   }
 
   /** The time floor to persist (UNIX seconds). */
-  public long floor() {
+  public synchronized long floor() {
     return number0(handle(), 0);
   }
 
   /** The time the evaluation was made at (UNIX seconds). */
-  public long now() {
+  public synchronized long now() {
     return number0(handle(), 1);
   }
 
   /** When the evaluation changes next (UNIX seconds), or -1. */
-  public long nextChangeAt() {
+  public synchronized long nextChangeAt() {
     return number0(handle(), 2);
   }
 
   /** The license whose start or end is the next change, or -1. */
-  public int nextChangeLicense() {
+  public synchronized int nextChangeLicense() {
     return (int) number0(handle(), 3);
   }
 
   /** How many licenses were evaluated. */
-  public int count() {
+  public synchronized int count() {
     return (int) number0(handle(), 4);
   }
 
   /** License {@code index}'s status: {@code ok} or the verifier's code. */
-  public String status(int index) {
+  public synchronized String status(int index) {
     String[] s = status0(handle(), index);
     return s.length > 0 ? s[0] : null;
   }
 
   /** License {@code index}'s status as a message for people. */
-  public String statusMessage(int index) {
+  public synchronized String statusMessage(int index) {
     String[] s = status0(handle(), index);
     return s.length > 1 ? s[1] : null;
   }
