@@ -332,7 +332,7 @@ pub fn evaluation_text(
         let name = names.get(i).map_or("?", String::as_str);
         match &input.bytes {
             Err(e) => {
-                let _ = writeln!(s, "  [{i}] {name:width$}  REJECTED  {}", e.message);
+                let _ = writeln!(s, "  [{i}] {name:width$}  REJECTED  {}", e.message());
             }
             Ok(_) => {
                 let role = if eval.base() == Some(slot) {
@@ -461,7 +461,7 @@ pub fn evaluation_json(
         };
         match &input.bytes {
             Err(e) => {
-                entry.error = Some(error_object("decode", &e.message, &e.hint, None, None));
+                entry.error = Some(error_object("decode", &e.message(), &e.hint(), None, None));
             }
             Ok(_) => {
                 match eval.status(slot) {

@@ -51,7 +51,7 @@ pub fn read_parent(path: &Path) -> Result<Vec<u8>> {
     let shown = crate::output::safe(&path.display().to_string());
     let bytes = read_license(path).map_err(|e| {
         CliError::usage(
-            format!("--parent {}", e.message),
+            format!("--parent {}", e.message()),
             "--parent takes the license file your issuer minted for you (e.g. dist.lic); your key goes to --key",
         )
     })?;

@@ -598,10 +598,7 @@ impl Ledger {
         }
         file.open(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                CliError::usage(
-                    format!("{} exists already", shown(path)),
-                    "a ledger is created once; use it as it is, or pick another path",
-                )
+                crate::error::Problem::LedgerExists { path: shown(path) }.into()
             } else {
                 crate::error::io_error(path, "create the ledger", &e)
             }
@@ -617,10 +614,7 @@ impl Ledger {
     /// [`Self::create`], so a mistyped path cannot start an empty one.
     pub fn open(path: &Path) -> Result<Self> {
         if !path.exists() {
-            return Err(CliError::usage(
-                format!("no ledger at {}", shown(path)),
-                "create it once with `licet ledger init` (check --ledger or LICET_LEDGER for a typo first)",
-            ));
+            return Err(crate::error::Problem::NoLedger { path: shown(path) }.into());
         }
         Self::open_file(path)
     }

@@ -83,21 +83,27 @@ pub fn run() -> ExitCode {
     });
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) if e.broken_pipe => ExitCode::SUCCESS,
+        Err(e) if e.broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             if cli.wants_json() {
                 let _ = json::print(
                     &mut out,
                     &json::ErrorDoc {
                         version: json::VERSION,
-                        error: describe::error_object(e.class, &e.message, &e.hint, None, None),
+                        error: describe::error_object(
+                            e.class(),
+                            &e.message(),
+                            &e.hint(),
+                            None,
+                            None,
+                        ),
                     },
                 );
             }
             let _ = out.flush();
-            let _ = writeln!(err, "error: {}", e.message);
-            let _ = writeln!(err, "hint: {}", e.hint);
-            ExitCode::from(e.code)
+            let _ = writeln!(err, "error: {}", e.message());
+            let _ = writeln!(err, "hint: {}", e.hint());
+            ExitCode::from(e.code())
         }
     }
 }

@@ -4,12 +4,11 @@
 //! what a panel accepts), and only then signed.
 
 use crate::error::{CliError, Result};
-use crate::output::safe;
 use crate::request::Request;
 use ed25519_dalek::Signer;
 use licet_common::encode::{LinkClaims, container, cose_sign1, protected_header, sig_structure};
 use licet_common::limits::{MAX_DEPTH, MAX_LICENSE_BYTES, MAX_PAYLOAD_BYTES};
-use licet_common::{Container, Group, Kind, Tier};
+use licet_common::{Container, Kind, Tier};
 use licet_verifier::{TrustedRoot, check_candidate, check_untimed};
 
 /// Bytes of a new serial.
@@ -25,12 +24,7 @@ pub(crate) fn build_claims(
     parent: Option<&licet_common::Claims<'_>>,
     now: u64,
 ) -> Result<LinkClaims> {
-    let subject = Group::parse(&r.subject).map_err(|e| {
-        usage(
-            format!("subject {}: {e}", safe(&r.subject)),
-            "a group id looks like acme/dist-7/dealer-3",
-        )
-    })?;
+    let subject = crate::error::parse_group("subject ", &r.subject)?;
     let iss = match (parent, &r.issuer) {
         (Some(_), Some(_)) => {
             return Err(usage(
@@ -40,12 +34,7 @@ pub(crate) fn build_claims(
         }
         (Some(p), None) => p.sub.as_str().to_owned(),
         (None, Some(i)) => {
-            Group::parse(i).map_err(|e| {
-                usage(
-                    format!("--issuer {}: {e}", safe(i)),
-                    "a group id looks like acme",
-                )
-            })?;
+            crate::error::parse_group("--issuer ", i)?;
             i.clone()
         }
         (None, None) => subject

@@ -151,7 +151,10 @@ pub(crate) fn ledger_err(
     move |e| crate::ledger::db_error(&path, &action, &e)
 }
 
+/// The refusal of an over-allocation; `context` says what was refused
+/// (`refused` for one license, the batch and how far it got for a batch).
 pub(crate) fn over_allocation(
+    context: &str,
     o: &crate::ledger::OverAllocation,
     stated: &BTreeMap<String, Quota>,
 ) -> CliError {
@@ -164,7 +167,7 @@ pub(crate) fn over_allocation(
         )
     };
     CliError::rejected(
-        format!("refused: over-allocation: {}{inherited}", o.message()),
+        format!("{context}: over-allocation: {}{inherited}", o.message()),
         "the parent's children may not hold more than the parent at any time: lower the value, revoke unused licenses (`licet revoke`), or ask your issuer for more",
     )
 }

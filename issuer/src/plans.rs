@@ -241,12 +241,12 @@ mod tests {
         let text = "[plans.x]\ntier = \"plus\"\nduration = 30\n";
         let e = parse(text, "p.toml").unwrap_err();
         assert!(
-            e.message
+            e.message()
                 .starts_with("plans file p.toml: line 3, column 12: ")
-                && e.message.contains("invalid type")
-                && !e.message.contains('\n'),
+                && e.message().contains("invalid type")
+                && !e.message().contains('\n'),
             "{}",
-            e.message
+            e.message()
         );
     }
 }

@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 fn error_doc(e: &CliError) -> String {
     json::to_string(&json::ErrorDoc {
         version: json::VERSION,
-        error: licet_issuer::describe::error_object(e.class, &e.message, &e.hint, None, None),
+        error: licet_issuer::describe::error_object(e.class(), &e.message(), &e.hint(), None, None),
     })
 }
 

@@ -171,7 +171,7 @@ fn read_rows(path: &Path, base: &Request, now: u64, out_dir: &Path) -> Result<Ro
                 Ok(())
             })();
             if let Err(e) = res {
-                problems.push(e.message);
+                problems.push(e.message());
             }
         }
         if r.subject.is_empty() {
@@ -449,7 +449,7 @@ pub fn run(
                 row.line,
                 bad(
                     row.line,
-                    e.message.trim_start_matches("refused before signing: "),
+                    e.message().trim_start_matches("refused before signing: "),
                 ),
             )),
         }
@@ -484,12 +484,11 @@ pub fn run(
         if let Some(o) = check_allocation(ledger.store(), &parent_grants, hs)
             .map_err(ledger_err(&ledger, "check the allocation"))?
         {
-            let mut e = over_allocation(&o, &base.quotas);
-            e.message = format!(
-                "{shown_csv}: the batch would over-allocate, nothing was minted: {}",
-                e.message.trim_start_matches("refused: over-allocation: ")
-            );
-            return Err(e);
+            return Err(over_allocation(
+                &format!("{shown_csv}: the batch would over-allocate, nothing was minted"),
+                &o,
+                &base.quotas,
+            ));
         }
     }
 
@@ -530,12 +529,13 @@ pub fn run(
             let chunk_holds = holds_of(chunk_claims, chunk_checked);
             let hs = &chunk_holds;
             if let Some(o) = check_allocation(tx.store(), &parent_grants, hs).map_err(&err)? {
-                let mut e = over_allocation(&o, &base.quotas);
-                e.message = format!(
-                    "{shown_csv}: stopped after {minted} licenses: another issuer took part of the allocation: {}",
-                    o.message()
-                );
-                return Err(e);
+                return Err(over_allocation(
+                    &format!(
+                        "{shown_csv}: stopped after {minted} licenses: another issuer took part of the allocation"
+                    ),
+                    &o,
+                    &base.quotas,
+                ));
             }
             for ((row, (bytes, file, format)), c) in chunk_rows.iter().zip(&signed).zip(&containers)
             {

@@ -96,9 +96,9 @@ pub fn run(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         let code = match crate::dispatch(&cli, out, err) {
             Ok(code) => code,
             // A refusal the demo means to show: print it like the CLI does.
-            Err(e) if expect != 0 && e.code == expect => {
-                writeln!(out, "error: {}", e.message)?;
-                e.code
+            Err(e) if expect != 0 && e.code() == expect => {
+                writeln!(out, "error: {}", e.message())?;
+                e.code()
             }
             Err(e) => return Err(e),
         };

@@ -100,14 +100,7 @@ pub fn inspect_license(
     now: u64,
 ) -> Result<(usize, String, json::InspectFile)> {
     let group = group
-        .map(|g| {
-            Group::parse(g).map_err(|e| {
-                CliError::usage(
-                    format!("group {}: {e}", safe(g)),
-                    "a group id looks like acme/dist-7/dealer-3",
-                )
-            })
-        })
+        .map(|g| crate::error::parse_group("group ", g))
         .transpose()?;
     let bytes = crate::files::decode_license_bytes(raw, "license");
     Ok(inspect_one(
@@ -179,8 +172,8 @@ fn inspect_one<'g>(
         Err(e) => {
             let verdict = verdict_line(
                 &Verdict::Unreadable {
-                    message: &e.message,
-                    hint: &e.hint,
+                    message: &e.message(),
+                    hint: &e.hint(),
                 },
                 None,
                 group,
@@ -189,11 +182,12 @@ fn inspect_one<'g>(
             let _ = writeln!(
                 text,
                 "{name}: cannot decode\n  {}\n  hint: {}",
-                e.message, e.hint
+                e.message(),
+                e.hint()
             );
             let v = unreadable(
                 verdict,
-                error_object("decode", &e.message, &e.hint, None, None),
+                error_object("decode", &e.message(), &e.hint(), None, None),
             );
             return (1, text, v);
         }
@@ -332,14 +326,7 @@ pub fn run(
     let group = args
         .group
         .as_deref()
-        .map(|g| {
-            Group::parse(g).map_err(|e| {
-                CliError::usage(
-                    format!("--group {}: {e}", safe(g)),
-                    "a group id looks like acme/dist-7/dealer-3",
-                )
-            })
-        })
+        .map(|g| crate::error::parse_group("--group ", g))
         .transpose()?;
     if let Some(id) = &args.device_id
         && !licet_common::claims::is_device_id(id)

@@ -111,7 +111,7 @@ pub fn run(
             if let Some(o) =
                 crate::ledger::check_allocation(tx.store(), &p, &[hold]).map_err(&err)?
             {
-                return Err(over_allocation(&o, &claims.quotas));
+                return Err(over_allocation("refused", &o, &claims.quotas));
             }
         }
         crate::ledger::insert(tx.store(), &record).map_err(&err)?;

@@ -8,7 +8,6 @@ use crate::error::{CliError, Result};
 use crate::ledger::{Ledger, ListFilter, db_error, resolve};
 use crate::output::{csv_delimiter, csv_table, safe};
 use crate::time::{format_time, parse_duration, parse_time};
-use licet_common::Group;
 use std::io::Write;
 use std::path::Path;
 
@@ -29,12 +28,7 @@ pub fn run(args: &ListArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> 
         None => crate::time::now(),
     };
     if let Some(g) = &args.under {
-        Group::parse(g).map_err(|e| {
-            CliError::usage(
-                format!("--under {}: {e}", safe(g)),
-                "a group id looks like acme/dist-7/dealer-3",
-            )
-        })?;
+        crate::error::parse_group("--under ", g)?;
     }
     let expiring_by = args
         .expiring_within

@@ -3,11 +3,10 @@
 
 use crate::cli::UsageArgs;
 use crate::describe::JSON_VERSION;
-use crate::error::{CliError, EXIT_REJECTED, Result};
+use crate::error::{EXIT_REJECTED, Result};
 use crate::ledger::{Ledger, db_error, holds, peak, resolve};
 use crate::output::{hex, safe};
 use crate::time::{format_time, parse_time};
-use licet_common::Group;
 use std::io::Write;
 use std::path::Path;
 
@@ -20,12 +19,7 @@ fn now_or(at: Option<&str>) -> Result<u64> {
 
 pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
     let now = now_or(args.at.as_deref())?;
-    let group = Group::parse(&args.group).map_err(|e| {
-        CliError::usage(
-            format!("{}: {e}", safe(&args.group)),
-            "a group id looks like acme/dist-7/dealer-3",
-        )
-    })?;
+    let group = crate::error::parse_group("", &args.group)?;
     let delimiter = crate::output::csv_delimiter(args.table.delimiter)?;
     let ledger = Ledger::open(&resolve(ledger_path)?)?;
     let err = |e: rusqlite::Error| db_error(&ledger.path, "read", &e);

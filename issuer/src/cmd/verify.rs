@@ -7,7 +7,7 @@ use crate::error::{CliError, EXIT_REJECTED, Result};
 use crate::files::{read_license, read_roots};
 use crate::output::safe;
 use crate::time::parse_time;
-use licet_verifier::{Device, Error, Group, LicenseStatus, Options, evaluate_with};
+use licet_verifier::{Device, Error, LicenseStatus, Options, evaluate_with};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -81,7 +81,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
                 path: p.clone(),
                 bytes: Ok(b),
             }),
-            Err(e) if e.code == EXIT_REJECTED => Ok(Input {
+            Err(e) if e.code() == EXIT_REJECTED => Ok(Input {
                 path: p.clone(),
                 bytes: Err(e),
             }),
@@ -142,12 +142,7 @@ pub fn verify_doc(
     floor: u64,
     builtin: Option<&crate::builtin::BuiltinFile>,
 ) -> Result<crate::json::VerifyDoc> {
-    let group = Group::parse(group).map_err(|e| {
-        CliError::usage(
-            format!("group {}: {e}", safe(group)),
-            "a group id looks like acme/dist-7/dealer-3",
-        )
-    })?;
+    let group = crate::error::parse_group("group ", group)?;
     if files.len() > licet_verifier::MAX_LICENSES {
         return Err(CliError::usage(
             format!(
@@ -204,12 +199,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         .transpose()?
         .unwrap_or(0);
     let roots = read_roots(&args.trust)?;
-    let group = Group::parse(&args.group).map_err(|e| {
-        CliError::usage(
-            format!("--group {}: {e}", safe(&args.group)),
-            "a group id looks like acme/dist-7/dealer-3",
-        )
-    })?;
+    let group = crate::error::parse_group("--group ", &args.group)?;
     if let Some(id) = &args.device_id
         && !licet_common::claims::is_device_id(id)
     {
@@ -274,13 +264,14 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         if !in_effect {
             // The first problem, in the order the files were given, is the most useful.
             let mut slot = 0usize;
-            let mut first: Option<(String, &str)> = None;
+            let mut first: Option<(String, String)> = None;
             for input in &inputs {
                 match &input.bytes {
-                    Err(e) => first = first.or(Some((e.message.clone(), e.hint.as_str()))),
+                    Err(e) => first = first.or(Some((e.message(), e.hint()))),
                     Ok(_) => {
                         if let Some(LicenseStatus::Rejected(e)) = eval.status(slot) {
-                            first = first.or(Some((crate::describe::error_text(e), hint(e))));
+                            first = first
+                                .or(Some((crate::describe::error_text(e), hint(e).to_owned())));
                         }
                         slot += 1;
                     }
@@ -289,7 +280,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             let (message, hint) = first.unwrap_or_else(|| {
                 (
                     "only add-ons, and add-ons alone grant nothing".into(),
-                    "install the group's base license (e.g. its Basic license)",
+                    "install the group's base license (e.g. its Basic license)".into(),
                 )
             });
             writeln!(err, "error: no license in effect for {group}: {message}")?;
