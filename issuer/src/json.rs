@@ -134,6 +134,24 @@ pub struct VerifyDoc {
     pub error: Option<ErrorObject>,
 }
 
+impl VerifyDoc {
+    /// The document of a set that could not be evaluated at all.
+    pub fn unevaluated(at: u64, error: ErrorObject) -> Self {
+        Self {
+            version: VERSION,
+            valid: false,
+            at,
+            requested_at: None,
+            clock_rollback: None,
+            group: None,
+            floor: None,
+            licenses: Vec::new(),
+            effective: None,
+            error: Some(error),
+        }
+    }
+}
+
 /// One file of the set, and what it is on its own.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

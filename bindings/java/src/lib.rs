@@ -53,37 +53,9 @@ impl Failure {
 }
 
 /// A root public key's 32 bytes from an SPKI PEM text, 64 hex digits or
-/// the raw 32 bytes.
+/// the raw 32 bytes (`licet_keys::root_key_bytes`).
 pub fn root_key(data: &[u8]) -> Result<[u8; 32], Failure> {
-    use ed25519_dalek::VerifyingKey;
-    use ed25519_dalek::pkcs8::DecodePublicKey;
-    let text = String::from_utf8_lossy(data);
-    let t = text.trim();
-    let key = if let Ok(raw) = <[u8; 32]>::try_from(data) {
-        VerifyingKey::from_bytes(&raw).ok()
-    } else if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let bytes: Vec<u8> = (0..32)
-            .filter_map(|i| u8::from_str_radix(t.get(2 * i..2 * i + 2)?, 16).ok())
-            .collect();
-        <[u8; 32]>::try_from(bytes.as_slice())
-            .ok()
-            .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-    } else if t.contains("PRIVATE KEY-----") {
-        return Err(Failure::usage(
-            "this is a secret key, not a root public key",
-            "pass the vendor's public key (VENDOR.pub); keep the secret key private",
-        ));
-    } else {
-        VerifyingKey::from_public_key_pem(t).ok()
-    };
-    key.filter(|k| !k.is_weak())
-        .map(|k| k.to_bytes())
-        .ok_or_else(|| {
-            Failure::usage(
-                "not an Ed25519 public key (SPKI PEM, 64 hex digits or 32 bytes)",
-                "pass the vendor's root public key: the text of VENDOR.pub",
-            )
-        })
+    licet_keys::root_key_bytes(data).map_err(|e| Failure::usage(e.message(), e.hint()))
 }
 
 fn hint(e: &Error<'_>) -> &'static str {

@@ -51,39 +51,9 @@ fn now_or(now: Option<u64>) -> u64 {
 /// 32 bytes. Returns (key, None) or (None, error document).
 #[pyfunction]
 fn root_key(data: Vec<u8>) -> (Option<Vec<u8>>, Option<String>) {
-    use ed25519_dalek::VerifyingKey;
-    use ed25519_dalek::pkcs8::DecodePublicKey;
-    let text = String::from_utf8_lossy(&data);
-    let trimmed = text.trim();
-    let key = if data.len() == 32 {
-        VerifyingKey::from_bytes(data.as_slice().try_into().unwrap_or(&[0; 32])).ok()
-    } else if trimmed.len() == 64 && trimmed.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let bytes: Vec<u8> = (0..32)
-            .filter_map(|i| u8::from_str_radix(trimmed.get(2 * i..2 * i + 2)?, 16).ok())
-            .collect();
-        <[u8; 32]>::try_from(bytes.as_slice())
-            .ok()
-            .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-    } else if trimmed.contains("PRIVATE KEY-----") {
-        return (
-            None,
-            Some(error_doc(&usage(
-                "this is a secret key, not a root public key",
-                "pass the vendor's public key (VENDOR.pub); keep the secret key private",
-            ))),
-        );
-    } else {
-        VerifyingKey::from_public_key_pem(trimmed).ok()
-    };
-    match key.filter(|k| !k.is_weak()) {
-        Some(k) => (Some(k.to_bytes().to_vec()), None),
-        None => (
-            None,
-            Some(error_doc(&usage(
-                "not an Ed25519 public key (SPKI PEM, 64 hex digits or 32 bytes)",
-                "pass the vendor's root public key: the text of VENDOR.pub",
-            ))),
-        ),
+    match licet_keys::root_key_bytes(&data) {
+        Ok(k) => (Some(k.to_vec()), None),
+        Err(e) => (None, Some(error_doc(&usage(e.message(), e.hint())))),
     }
 }
 

@@ -170,18 +170,7 @@ pub fn verify_doc(
     Ok(
         match evaluate_set(roots, &slices, &device, floor, builtin) {
             Ok(eval) => crate::describe::evaluation_json(&eval, &inputs, &names, &map, group),
-            Err(e) => crate::json::VerifyDoc {
-                version: crate::json::VERSION,
-                valid: false,
-                at: now,
-                requested_at: None,
-                clock_rollback: None,
-                group: None,
-                floor: None,
-                licenses: Vec::new(),
-                effective: None,
-                error: Some(error_json(&e)),
-            },
+            Err(e) => crate::json::VerifyDoc::unevaluated(now, error_json(&e)),
         },
     )
 }
@@ -227,18 +216,7 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             if args.json {
                 crate::json::print(
                     out,
-                    &crate::json::VerifyDoc {
-                        version: crate::json::VERSION,
-                        valid: false,
-                        at: now,
-                        requested_at: None,
-                        clock_rollback: None,
-                        group: None,
-                        floor: None,
-                        licenses: Vec::new(),
-                        effective: None,
-                        error: Some(error_json(&e)),
-                    },
+                    &crate::json::VerifyDoc::unevaluated(now, error_json(&e)),
                 )?;
             } else {
                 writeln!(out, "REJECTED")?;
