@@ -1200,6 +1200,8 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 /// The precompiled `core` of hosted targets carries unwind tables naming
 /// this personality routine; with `panic = "abort"` nothing ever unwinds,
 /// so it is never called. Defined so a C program can link `liblicet.a`.
+///
+/// cbindgen:ignore
 #[cfg(all(not(target_os = "none"), feature = "hosted-abort", not(test)))]
 #[unsafe(no_mangle)]
 extern "C" fn rust_eh_personality() {}
