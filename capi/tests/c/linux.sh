@@ -30,14 +30,18 @@ size_of() { stat -c %s "$1"; }
 prefix=$out/host/prefix
 rm -rf "$prefix"
 scripts/install-capi.sh "$prefix" >/dev/null
-readelf -d "$prefix/lib/liblicet.so.1" | grep -q 'Library soname: \[liblicet.so.1\]' || {
+# (Outputs are read whole before matching: `grep -q` would close the pipe
+# early, and pipefail would count the writer's SIGPIPE as a failure.)
+dynamic=$(readelf -d "$prefix/lib/liblicet.so.1")
+grep -q 'Library soname: \[liblicet.so.1\]' <<<"$dynamic" || {
   echo "FAIL: liblicet.so.1 has no SONAME liblicet.so.1" >&2; exit 1; }
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 # shellcheck disable=SC2046
 gcc "${cflags[@]}" $(pkg-config --cflags licet) capi/tests/c/licet_test.c \
   $(pkg-config --libs licet) -Wl,-rpath,"$prefix/lib" -o "$out/host/licet_test_pkgconfig"
 "$out/host/licet_test_pkgconfig" "$fixtures" | tail -n 1
-ldd "$out/host/licet_test_pkgconfig" | grep -q "liblicet.so.1 => $prefix/lib/liblicet.so.1" || {
+loaded=$(ldd "$out/host/licet_test_pkgconfig")
+grep -qF "liblicet.so.1 => $prefix/lib/liblicet.so.1" <<<"$loaded" || {
   echo "FAIL: the pkg-config build does not load liblicet.so.1 from $prefix" >&2; exit 1; }
 rm -rf "$out/host/cmake"
 cmake -S capi/tests/cmake -B "$out/host/cmake" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
@@ -70,7 +74,8 @@ for target in aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf; do
   rm -rf "$prefix"
   mkdir -p "$dir"
   scripts/install-capi.sh --target "$target" "$prefix" >/dev/null
-  "$cross-readelf" -d "$prefix/lib/liblicet.so.1" | grep -q 'Library soname: \[liblicet.so.1\]'
+  dynamic=$("$cross-readelf" -d "$prefix/lib/liblicet.so.1")
+  grep -q 'Library soname: \[liblicet.so.1\]' <<<"$dynamic"
   "$cross-gcc" "${cflags[@]}" -I "$prefix/include" capi/tests/c/licet_test.c \
     "$prefix/lib/liblicet.a" -o "$dir/licet_test_static"
   "$cross-gcc" "${cflags[@]}" -I "$prefix/include" capi/tests/c/licet_test.c \
