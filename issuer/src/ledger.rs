@@ -115,17 +115,6 @@ pub fn quotas_of(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<Vec<(String
         .collect()
 }
 
-/// How many unrevoked children a license has.
-pub fn children_count(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<u64> {
-    conn.0
-        .query_row(
-            "SELECT count(*) FROM licenses WHERE parent = ?1 AND revoked_at IS NULL",
-            [serial],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(u64_of)
-}
-
 /// A license due for a reminder.
 #[derive(Debug)]
 pub struct Due {

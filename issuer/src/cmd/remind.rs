@@ -36,7 +36,6 @@ fn recurrence(every: &str) -> Result<Option<u64>> {
 }
 
 /// A license due for a reminder.
-use crate::ledger::Due;
 
 pub fn run(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
     // --at previews another time: what is recorded is only ever a real run.
@@ -59,36 +58,27 @@ pub fn run(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -
         crate::ledger::record_reminders(tx.store(), &due, now).map_err(&err)?;
         tx.commit().map_err(&err)?;
     }
-    let days_left = |exp: u64| exp.saturating_sub(now).div_ceil(86_400);
+    // Each reminder once, as the JSON type; the CSV and the text read it.
+    let reminders: Vec<crate::json::Reminder> = due
+        .into_iter()
+        .map(|d| crate::json::Reminder {
+            serial: hex(&d.serial),
+            group: d.group,
+            contact: d.contact,
+            tier: d.tier,
+            kind: d.kind,
+            exp: d.exp,
+            days_left: d.exp.saturating_sub(now).div_ceil(86_400),
+        })
+        .collect();
     if args.json {
-        let items: Vec<_> = due
-            .iter()
-            .map(
-                |Due {
-                     serial: s,
-                     group: g,
-                     contact: c,
-                     tier: t,
-                     kind: k,
-                     exp: e,
-                 }| crate::json::Reminder {
-                    serial: hex(s),
-                    group: g.clone(),
-                    contact: c.clone(),
-                    tier: t.clone(),
-                    kind: k.clone(),
-                    exp: *e,
-                    days_left: days_left(*e),
-                },
-            )
-            .collect();
         crate::json::print(
             out,
             &crate::json::RemindDoc {
                 version: JSON_VERSION,
                 at: now,
                 recorded: record,
-                reminders: items,
+                reminders,
             },
         )?;
     } else if args.csv {
@@ -104,49 +94,36 @@ pub fn run(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -
         .iter()
         .map(|h| (*h).to_owned())
         .collect();
-        let rows = due.iter().map(
-            |Due {
-                 serial: s,
-                 group: g,
-                 contact: c,
-                 tier: t,
-                 kind: k,
-                 exp: e,
-             }| {
-                vec![
-                    hex(s),
-                    g.clone(),
-                    c.clone().unwrap_or_default(),
-                    t.clone(),
-                    k.clone(),
-                    format_time(*e),
-                    days_left(*e).to_string(),
-                ]
-            },
-        );
+        let rows = reminders.iter().map(|r| {
+            vec![
+                r.serial.clone(),
+                r.group.clone(),
+                r.contact.clone().unwrap_or_default(),
+                r.tier.clone(),
+                r.kind.clone(),
+                format_time(r.exp),
+                r.days_left.to_string(),
+            ]
+        });
         out.write_all(&crate::output::csv_table(&header, rows, delimiter))?;
     } else {
-        for Due {
-            serial: s,
-            group: g,
-            contact: c,
-            tier: t,
-            kind: k,
-            exp: e,
-        } in &due
-        {
+        for r in &reminders {
             writeln!(
                 out,
-                "{}  {g}  {}  {t} {k}  expires {}  {} day(s) left",
-                hex(s),
-                c.as_deref()
+                "{}  {}  {}  {} {}  expires {}  {} day(s) left",
+                r.serial,
+                r.group,
+                r.contact
+                    .as_deref()
                     .map(safe)
                     .unwrap_or_else(|| "(no contact)".into()),
-                format_time(*e),
-                days_left(*e)
+                r.tier,
+                r.kind,
+                format_time(r.exp),
+                r.days_left
             )?;
         }
-        if due.is_empty() {
+        if reminders.is_empty() {
             writeln!(out, "nothing to remind")?;
         }
     }

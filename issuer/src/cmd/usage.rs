@@ -35,7 +35,15 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
     let mut child_rows: Vec<crate::ledger::Listed> = Vec::new();
     for h in &held {
         let quotas = crate::ledger::quotas_of(ledger.store(), &h.serial).map_err(err)?;
-        let children = crate::ledger::children_count(ledger.store(), &h.serial).map_err(err)?;
+        // Every license recorded under it, revoked ones too (shown as such);
+        // the count is of those still held.
+        let filter = crate::ledger::ListFilter {
+            parent: Some(&h.serial),
+            ..Default::default()
+        };
+        let under = crate::ledger::list(ledger.store(), &filter, now).map_err(err)?;
+        let children = u64::try_from(under.iter().filter(|c| c.revoked_at.is_none()).count())
+            .unwrap_or(u64::MAX);
         let until = match h.exp {
             Some(e) => format!(
                 "until {} ({})",
@@ -115,11 +123,6 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
             }
             qs.push(q);
         }
-        let filter = crate::ledger::ListFilter {
-            parent: Some(&h.serial),
-            ..Default::default()
-        };
-        let under = crate::ledger::list(ledger.store(), &filter, now).map_err(err)?;
         if !under.is_empty() {
             let _ = writeln!(text, "    licenses under it:");
         }
