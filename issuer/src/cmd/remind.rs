@@ -35,8 +35,7 @@ fn recurrence(every: &str) -> Result<Option<u64>> {
     }
 }
 
-/// A license due for a reminder.
-
+/// Lists (and, on a real run, records) the reminders due.
 pub fn run(args: &RemindArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
     // --at previews another time: what is recorded is only ever a real run.
     let now = now_or(args.at.as_deref().or(args.now.as_deref()))?;
