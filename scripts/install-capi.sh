@@ -70,10 +70,9 @@ if [ -n "$target" ]; then
 fi
 out=target/${target:+$target/}capi
 
-# The static library, then the shared one with its SONAME.
-cargo build --quiet --profile capi -p licet-capi --features hosted-abort "${cargo_target[@]}"
-cargo rustc --quiet --profile capi -p licet-capi --features hosted-abort "${cargo_target[@]}" --lib --crate-type cdylib -- \
-  -C "link-arg=-Wl,-soname,liblicet.so.$abi" -C link-arg=-lc
+# The static and the shared library (with its SONAME) from one compile.
+cargo rustc --quiet --profile capi -p licet-capi --features hosted-abort "${cargo_target[@]}" \
+  --lib --crate-type staticlib,cdylib -- -C "link-arg=-Wl,-soname,liblicet.so.$abi" -C link-arg=-lc
 
 install -d "$prefix/lib/pkgconfig" "$prefix/lib/cmake/licet" "$prefix/include"
 install -m 0644 "$out/liblicet_capi.a" "$prefix/lib/liblicet.a"
