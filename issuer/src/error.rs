@@ -166,18 +166,4 @@ pub fn io_error(path: &std::path::Path, action: &str, e: &std::io::Error) -> Cli
     .into()
 }
 
-/// The one parser of group ids given on the command line, in files and
-/// through the bindings: `flag` names where the value came from
-/// (`"--group "`, `"row 3: subject "`, or empty).
-pub fn parse_group<'g>(flag: &str, value: &'g str) -> Result<licet_common::Group<'g>> {
-    licet_common::Group::parse(value).map_err(|e| {
-        Problem::Group {
-            flag: flag.to_owned(),
-            value: crate::output::safe(value),
-            reason: e.to_string(),
-        }
-        .into()
-    })
-}
-
 pub type Result<T> = std::result::Result<T, CliError>;

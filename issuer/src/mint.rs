@@ -24,7 +24,7 @@ pub(crate) fn build_claims(
     parent: Option<&licet_common::Claims<'_>>,
     now: u64,
 ) -> Result<LinkClaims> {
-    let subject = crate::error::parse_group("subject ", &r.subject)?;
+    let subject = crate::request::parse_group("subject ", &r.subject)?;
     let iss = match (parent, &r.issuer) {
         (Some(_), Some(_)) => {
             return Err(usage(
@@ -34,7 +34,7 @@ pub(crate) fn build_claims(
         }
         (Some(p), None) => p.sub.as_str().to_owned(),
         (None, Some(i)) => {
-            crate::error::parse_group("--issuer ", i)?;
+            crate::request::parse_group("--issuer ", i)?;
             i.clone()
         }
         (None, None) => subject

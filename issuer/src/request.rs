@@ -250,21 +250,40 @@ pub(crate) fn apply_flags(r: &mut Request, args: &IssueArgs, now: u64) -> Result
     Ok(())
 }
 
+/// The one parser of group ids given on the command line, in files and
+/// through the bindings: `flag` names where the value came from
+/// (`"--group "`, `"row 3: subject "`, or empty).
+pub fn parse_group<'g>(flag: &str, value: &'g str) -> Result<licet_common::Group<'g>> {
+    licet_common::Group::parse(value).map_err(|e| {
+        crate::error::Problem::Group {
+            flag: flag.to_owned(),
+            value: crate::output::safe(value),
+            reason: e.to_string(),
+        }
+        .into()
+    })
+}
+
+/// A device id, wherever one is given (`--device`, a batch cell,
+/// `--device-id`, the bindings).
+pub fn parse_device_id<'d>(flag: &str, d: &'d str) -> Result<&'d str> {
+    if is_device_id(d) {
+        Ok(d)
+    } else {
+        Err(usage(
+            format!("{flag} {}: invalid device id", safe(d)),
+            "device ids are 1-64 printable ASCII characters without spaces",
+        ))
+    }
+}
+
 pub(crate) fn parse_devices<'s>(
     items: impl Iterator<Item = &'s str>,
     flag: &str,
 ) -> Result<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
-    for d in items {
-        if !is_device_id(d) {
-            return Err(usage(
-                format!("{flag} {}: invalid device id", safe(d)),
-                "device ids are 1-64 printable ASCII characters without spaces",
-            ));
-        }
-        out.insert(d.to_owned());
-    }
-    Ok(out)
+    items
+        .map(|d| parse_device_id(flag, d).map(str::to_owned))
+        .collect()
 }
 
 pub(crate) fn parse_contact(c: &str) -> Result<String> {

@@ -137,6 +137,10 @@ def test_usage_errors_raise():
     assert e.value.code == "usage"
     with pytest.raises(licet.LicetError):
         licet.evaluate([lic("chain3.lic")], [], GROUP)
+    # A device id is checked as the CLI's --device-id is.
+    with pytest.raises(licet.LicetError) as e:
+        licet.evaluate([lic("chain3.lic")], [ROOT], GROUP, at=NOW, device_id="has space")
+    assert e.value.code == "usage" and "invalid device id" in e.value.message
 
 
 def _cases():

@@ -100,7 +100,7 @@ pub fn inspect_license(
     now: u64,
 ) -> Result<(usize, String, json::InspectFile)> {
     let group = group
-        .map(|g| crate::error::parse_group("group ", g))
+        .map(|g| crate::request::parse_group("group ", g))
         .transpose()?;
     let bytes = crate::files::decode_license_bytes(raw, "license");
     Ok(inspect_one(
@@ -326,15 +326,10 @@ pub fn run(
     let group = args
         .group
         .as_deref()
-        .map(|g| crate::error::parse_group("--group ", g))
+        .map(|g| crate::request::parse_group("--group ", g))
         .transpose()?;
-    if let Some(id) = &args.device_id
-        && !licet_common::claims::is_device_id(id)
-    {
-        return Err(CliError::usage(
-            format!("--device-id {}: invalid device id", safe(id)),
-            "device ids are 1-64 printable ASCII characters without spaces",
-        ));
+    if let Some(id) = &args.device_id {
+        crate::request::parse_device_id("--device-id", id)?;
     }
     // The ledger's facts when there is one: the one named, or the default
     // one when it exists (inspect works without any).

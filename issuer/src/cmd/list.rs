@@ -28,7 +28,7 @@ pub fn run(args: &ListArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> 
         None => crate::time::now(),
     };
     if let Some(g) = &args.under {
-        crate::error::parse_group("--under ", g)?;
+        crate::request::parse_group("--under ", g)?;
     }
     let expiring_by = args
         .expiring_within

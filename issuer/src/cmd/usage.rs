@@ -19,7 +19,7 @@ fn now_or(at: Option<&str>) -> Result<u64> {
 
 pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> Result<u8> {
     let now = now_or(args.at.as_deref())?;
-    let group = crate::error::parse_group("", &args.group)?;
+    let group = crate::request::parse_group("", &args.group)?;
     let delimiter = crate::output::csv_delimiter(args.table.delimiter)?;
     let ledger = Ledger::open(&resolve(ledger_path)?)?;
     let err = |e: rusqlite::Error| db_error(&ledger.path, "read", &e);

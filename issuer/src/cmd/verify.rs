@@ -57,17 +57,22 @@ pub struct Input {
 }
 
 /// Reads license files; I/O errors stop, damaged files are kept as entries.
-pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
-    if paths.len() > licet_verifier::MAX_LICENSES {
+/// A device holds at most [`licet_verifier::MAX_LICENSES`] licenses.
+fn at_most_a_device(count: usize) -> Result<()> {
+    if count > licet_verifier::MAX_LICENSES {
         return Err(CliError::usage(
             format!(
-                "{} license files given; a device holds at most {}",
-                paths.len(),
+                "{count} license files given; a device holds at most {}",
                 licet_verifier::MAX_LICENSES
             ),
-            "pass at most 8 files",
+            format!("pass at most {} files", licet_verifier::MAX_LICENSES),
         ));
     }
+    Ok(())
+}
+
+pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
+    at_most_a_device(paths.len())?;
     if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(CliError::usage(
             "standard input (-) is given more than once",
@@ -142,17 +147,11 @@ pub fn verify_doc(
     floor: u64,
     builtin: Option<&crate::builtin::BuiltinFile>,
 ) -> Result<crate::json::VerifyDoc> {
-    let group = crate::error::parse_group("group ", group)?;
-    if files.len() > licet_verifier::MAX_LICENSES {
-        return Err(CliError::usage(
-            format!(
-                "{} licenses given; a device holds at most {}",
-                files.len(),
-                licet_verifier::MAX_LICENSES
-            ),
-            "pass at most 8 licenses",
-        ));
+    let group = crate::request::parse_group("group ", group)?;
+    if let Some(id) = device_id {
+        crate::request::parse_device_id("device id", id)?;
     }
+    at_most_a_device(files.len())?;
     let inputs: Vec<Input> = files
         .iter()
         .map(|(name, raw)| Input {
@@ -188,14 +187,9 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         .transpose()?
         .unwrap_or(0);
     let roots = read_roots(&args.trust)?;
-    let group = crate::error::parse_group("--group ", &args.group)?;
-    if let Some(id) = &args.device_id
-        && !licet_common::claims::is_device_id(id)
-    {
-        return Err(CliError::usage(
-            format!("--device-id {}: invalid device id", safe(id)),
-            "device ids are 1-64 printable ASCII characters without spaces",
-        ));
+    let group = crate::request::parse_group("--group ", &args.group)?;
+    if let Some(id) = &args.device_id {
+        crate::request::parse_device_id("--device-id", id)?;
     }
     let inputs = read_inputs(&args.files)?;
     let (slices, map) = readable(&inputs);
