@@ -648,17 +648,12 @@ pub fn verdict_line(
         },
         Verdict::Rejected(e) => match **e {
             E::Expired { link, not_after, .. } => {
-                let above = match leaf {
-                    Some(_) if Some(link) != container.map(|c| c.len().saturating_sub(1)) => {
-                        format!(
-                            " (the license of {} above it)",
-                            container
-                                .and_then(|c| c.link(link))
-                                .map_or("", |l| l.claims.sub.as_str())
-                        )
-                    }
-                    _ => String::new(),
-                };
+                // A link above the leaf ended first: say whose license it was.
+                let above = container
+                    .filter(|c| link + 1 < c.len())
+                    .and_then(|c| c.link(link))
+                    .map(|l| format!(" (the license of {} above it)", l.claims.sub.as_str()))
+                    .unwrap_or_default();
                 format!(
                     "REJECTED: expired on {}{above} — ask {} to renew it",
                     aloud_time(not_after),
