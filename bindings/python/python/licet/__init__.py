@@ -90,8 +90,8 @@ def dearmor(license: Data) -> bytes:
 
 
 def _roots(trust: Iterable[Data]) -> List[bytes]:
-    return [root_key(k) if not (isinstance(k, (bytes, bytearray)) and len(k) == 32) else bytes(k)
-            for k in trust]
+    # Every form, raw 32 bytes included, through the one parser (weak keys refused).
+    return [root_key(k) for k in trust]
 
 
 class Evaluation:
