@@ -1,5 +1,6 @@
 /* The conformance table (tests/conformance/cases.tsv) through the C ABI:
- * the same cases the Rust and Python tests check, on licenses licet mints.
+ * the same cases the Rust, Java and Python tests check, on licenses licet
+ * mints.
  *
  *   conformance CASES.tsv FIXTURES_DIR
  */
@@ -9,36 +10,11 @@
 #include <string.h>
 
 #include "licet.h"
+#include "fixtures.h"
 
 #define DAY INT64_C(86400)
 
-static const char *dir;
 static int failures;
-
-typedef struct {
-  uint8_t data[LICET_MAX_LICENSE_BYTES];
-  size_t len;
-} file_t;
-
-static int read_file(const char *name, uint8_t *buf, size_t cap, size_t *len) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  if (!f) return -1;
-  *len = fread(buf, 1, cap, f);
-  fclose(f);
-  return 0;
-}
-
-static void read_line(const char *name, char *buf, size_t cap) {
-  size_t n = 0;
-  if (read_file(name, (uint8_t *)buf, cap - 1, &n) != 0) {
-    fprintf(stderr, "error: cannot read %s/%s\nhint: run scripts/mint-fixtures.sh first\n", dir, name);
-    exit(2);
-  }
-  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
-  buf[n] = 0;
-}
 
 /* Splits `s` at `sep` into at most `max` fields; returns how many. */
 static int split(char *s, char sep, char **fields, int max) {
@@ -67,18 +43,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: conformance CASES.tsv FIXTURES_DIR\n");
     return 2;
   }
-  dir = argv[2];
-  char hex[80], own_group[256], now_text[32];
-  read_line("root.hex", hex, sizeof hex);
-  read_line("group", own_group, sizeof own_group);
-  read_line("now", now_text, sizeof now_text);
-  int64_t now = (int64_t)strtoll(now_text, NULL, 10);
-  uint8_t root[32];
-  for (int i = 0; i < 32; i++) {
-    unsigned b;
-    if (sscanf(hex + 2 * i, "%2x", &b) != 1) return 2;
-    root[i] = (uint8_t)b;
-  }
+  fixtures_t fx;
+  read_fixtures(argv[2], &fx);
+  const char *own_group = fx.group;
+  int64_t now = (int64_t)fx.now;
+  const uint8_t *root = fx.root;
   FILE *cases = fopen(argv[1], "r");
   if (!cases) {
     perror(argv[1]);
@@ -101,10 +70,7 @@ int main(int argc, char **argv) {
     int ns = split(col[7], ',', want_status, LICET_MAX_LICENSES);
     LicetInput inputs[LICET_MAX_LICENSES];
     for (int i = 0; i < n; i++) {
-      if (read_file(names[i], files[i].data, sizeof files[i].data, &files[i].len) != 0) {
-        fprintf(stderr, "error: %s: no fixture %s\n", name, names[i]);
-        return 2;
-      }
+      read_file(names[i], &files[i]);
       inputs[i].data = files[i].data;
       inputs[i].len = files[i].len;
     }

@@ -5,6 +5,7 @@
  *   licet_test FIXTURES_DIR
  */
 #include "licet.h"
+#include "fixtures.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,34 +30,6 @@ static int checks;
   CHECK((got) == (want), "got %d (%s), want %d (%s)", (int)(got),              \
         licet_error_name(got), (int)(want), licet_error_name(want))
 
-typedef struct {
-  uint8_t data[LICET_MAX_LICENSE_BYTES * 2];
-  size_t len;
-} file_t;
-
-static const char *dir;
-
-static void read_file(const char *name, file_t *f) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    fprintf(stderr, "error: cannot open %s\nhint: run scripts/mint-fixtures.sh first\n", path);
-    exit(2);
-  }
-  f->len = fread(f->data, 1, sizeof f->data, fp);
-  fclose(fp);
-}
-
-static void read_line(const char *name, char *buf, size_t cap) {
-  file_t f;
-  read_file(name, &f);
-  size_t n = f.len < cap - 1 ? f.len : cap - 1;
-  memcpy(buf, f.data, n);
-  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
-  buf[n] = 0;
-}
-
 static LicetDevice device_at(const char *group, uint64_t now) {
   LicetDevice d = {group, strlen(group), NULL, 0, now};
   return d;
@@ -73,22 +46,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: licet_test FIXTURES_DIR\n");
     return 2;
   }
-  dir = argv[1];
-
-  char hex[80], group[256], now_text[32];
-  read_line("root.hex", hex, sizeof hex);
-  read_line("group", group, sizeof group);
-  read_line("now", now_text, sizeof now_text);
-  uint64_t now = strtoull(now_text, NULL, 10);
-  uint8_t root[32];
-  for (int i = 0; i < 32; i++) {
-    unsigned b;
-    if (sscanf(hex + 2 * i, "%2x", &b) != 1) {
-      fprintf(stderr, "error: bad root.hex\n");
-      return 2;
-    }
-    root[i] = (uint8_t)b;
-  }
+  fixtures_t fx;
+  read_fixtures(argv[1], &fx);
+  const char *group = fx.group;
+  uint64_t now = fx.now;
+  const uint8_t *root = fx.root;
 
   static file_t chain3, plus, basic, addon, armored;
   read_file("chain3.lic", &chain3);
