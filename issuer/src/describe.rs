@@ -692,37 +692,6 @@ pub fn verdict_line(
     }
 }
 
-/// A recorded license as JSON (`ledger list --json`, `usage --json`'s
-/// `under`, `inspect --json`'s `ledger`), its status taken at `now`.
-pub fn listed_json(l: &crate::ledger::Listed, now: u64) -> json::Listed {
-    json::Listed {
-        serial: l.serial.clone(),
-        parent: l.parent.clone(),
-        issuer: l.issuer.clone(),
-        subject: l.subject.clone(),
-        tier: l.tier.clone(),
-        kind: l.kind.clone(),
-        delegates: l.delegates,
-        nbf: l.nbf,
-        exp: l.exp,
-        status: l.status(now).to_owned(),
-        kid: l.kid.clone(),
-        quotas: l
-            .quotas
-            .iter()
-            .map(|(n, v)| (n.clone(), (*v).into()))
-            .collect(),
-        contact: l.contact.clone(),
-        plan: l.plan.clone(),
-        origin: l.origin.clone(),
-        minted_at: l.minted_at,
-        file: l.file.clone(),
-        revoked_at: l.revoked_at,
-        revoke_reason: l.revoke_reason.clone(),
-        children: l.children,
-    }
-}
-
 /// The CSV columns of recorded licenses; `quota.NAME` columns follow, one
 /// per name in `quota_names`.
 pub fn listed_csv_header(quota_names: &[String]) -> Vec<String> {
@@ -752,7 +721,7 @@ pub fn listed_csv_header(quota_names: &[String]) -> Vec<String> {
 }
 
 /// One recorded license as a CSV row under [`listed_csv_header`].
-pub fn listed_csv_row(l: &crate::ledger::Listed, quota_names: &[String], now: u64) -> Vec<String> {
+pub fn listed_csv_row(l: &crate::ledger::Listed, quota_names: &[String]) -> Vec<String> {
     let time = |t: Option<u64>| t.map(format_time).unwrap_or_default();
     let mut row = vec![
         l.serial.clone(),
@@ -764,7 +733,7 @@ pub fn listed_csv_row(l: &crate::ledger::Listed, quota_names: &[String], now: u6
         if l.delegates { "yes" } else { "no" }.to_owned(),
         format_time(l.nbf),
         time(l.exp),
-        l.status(now).to_owned(),
+        l.status.clone(),
         l.contact.clone().unwrap_or_default(),
         l.plan.clone().unwrap_or_default(),
         l.origin.clone(),
@@ -776,9 +745,8 @@ pub fn listed_csv_row(l: &crate::ledger::Listed, quota_names: &[String], now: u6
     for name in quota_names {
         row.push(
             l.quotas
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.map_or_else(|| "unlimited".to_owned(), |v| v.to_string()))
+                .get(name)
+                .map(ToString::to_string)
                 .unwrap_or_default(),
         );
     }
@@ -787,30 +755,19 @@ pub fn listed_csv_row(l: &crate::ledger::Listed, quota_names: &[String], now: u6
 
 /// The quota names any of `ls` states, sorted.
 pub fn quota_names(ls: &[crate::ledger::Listed]) -> Vec<String> {
-    let names: std::collections::BTreeSet<&String> = ls
-        .iter()
-        .flat_map(|l| l.quotas.iter().map(|(n, _)| n))
-        .collect();
+    let names: std::collections::BTreeSet<&String> =
+        ls.iter().flat_map(|l| l.quotas.keys()).collect();
     names.into_iter().cloned().collect()
 }
 
 /// One recorded license as a text line: serial, subject, tier and kind,
 /// whether it mints, validity, status, quotas, contact.
-pub fn listed_text(l: &crate::ledger::Listed, now: u64) -> String {
+pub fn listed_text(l: &crate::ledger::Listed) -> String {
     let until = l.exp.map_or_else(
         || "no end date".to_owned(),
         |e| format!("until {}", aloud_time(e)),
     );
-    let quotas: Vec<String> = l
-        .quotas
-        .iter()
-        .map(|(n, v)| {
-            format!(
-                "{n}={}",
-                v.map_or_else(|| "unlimited".to_owned(), |v| v.to_string())
-            )
-        })
-        .collect();
+    let quotas: Vec<String> = l.quotas.iter().map(|(n, v)| format!("{n}={v}")).collect();
     let mut s = format!(
         "{}  {}  {} {}{}  {until}  {}",
         l.serial,
@@ -818,7 +775,7 @@ pub fn listed_text(l: &crate::ledger::Listed, now: u64) -> String {
         l.tier,
         l.kind,
         if l.delegates { " (delegates)" } else { "" },
-        l.status(now)
+        l.status
     );
     if !quotas.is_empty() {
         s.push_str("  ");

@@ -33,6 +33,16 @@ impl From<Option<u32>> for QuotaValue {
     }
 }
 
+impl std::fmt::Display for QuotaValue {
+    /// A count, or `unlimited` (as in CSV cells and text).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Count(n) => write!(f, "{n}"),
+            Self::Unlimited => f.write_str("unlimited"),
+        }
+    }
+}
+
 impl Serialize for QuotaValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -270,49 +270,21 @@ pub fn issued_for(
     .optional()
 }
 
-/// One recorded license as `ledger list`, `usage` and `inspect` show it
-/// (as JSON: `describe::listed_json`).
-#[derive(Debug, Clone)]
-pub struct Listed {
-    /// Serial, in hex.
-    pub serial: String,
-    /// The parent link's serial, in hex (none for a root link).
-    pub parent: Option<String>,
-    pub issuer: String,
-    pub subject: String,
-    pub tier: String,
-    pub kind: String,
-    /// Whether it delegates (lets its holder mint), rather than licensing panels.
-    pub delegates: bool,
-    pub nbf: u64,
-    pub exp: Option<u64>,
-    /// The key id that signed it, in hex.
-    pub kid: String,
-    pub quotas: Vec<(String, Option<u32>)>,
-    pub contact: Option<String>,
-    pub plan: Option<String>,
-    /// `issued` (minted here) or `imported`.
-    pub origin: String,
-    pub minted_at: u64,
-    pub file: Option<String>,
-    pub revoked_at: Option<u64>,
-    pub revoke_reason: Option<String>,
-    /// Licenses recorded under it.
-    pub children: u64,
-}
+/// One recorded license as `ledger list`, `usage` and `inspect` show it:
+/// the JSON type itself, filled from the row (its `status` at the time the
+/// listing is made).
+pub use crate::json::Listed;
 
-impl Listed {
-    /// `active`, `expired`, `not yet valid` or `revoked`, at `now`.
-    pub fn status(&self, now: u64) -> &'static str {
-        if self.revoked_at.is_some() {
-            "revoked"
-        } else if self.exp.is_some_and(|e| e <= now) {
-            "expired"
-        } else if self.nbf > now {
-            "not yet valid"
-        } else {
-            "active"
-        }
+/// `active`, `expired`, `not yet valid` or `revoked`, at `now`.
+fn status(revoked_at: Option<u64>, nbf: u64, exp: Option<u64>, now: u64) -> &'static str {
+    if revoked_at.is_some() {
+        "revoked"
+    } else if exp.is_some_and(|e| e <= now) {
+        "expired"
+    } else if nbf > now {
+        "not yet valid"
+    } else {
+        "active"
     }
 }
 
@@ -329,16 +301,22 @@ pub struct ListFilter<'f> {
     pub delegates: Option<bool>,
     /// Only licenses that end after `now` and no later than this.
     pub expiring_by: Option<u64>,
-    /// Only licenses in this [`Listed::status`] at `now`.
+    /// Only licenses in this status (`Listed::status`) at `now`.
     pub status: Option<&'f str>,
 }
 
 const LISTED_COLUMNS: &str = "serial, parent, issuer, subject, tier, kind, delegate_kid IS NOT NULL, nbf, exp, kid, contact, plan, origin, minted_at, file, revoked_at, revoke_reason, (SELECT COUNT(*) FROM licenses c WHERE c.parent = l.serial)";
 
-fn listed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Vec<u8>, Listed)> {
+fn listed_row(r: &rusqlite::Row<'_>, now: u64) -> rusqlite::Result<(Vec<u8>, Listed)> {
     let serial: Vec<u8> = r.get(0)?;
+    let (nbf, exp, revoked_at) = (
+        u64_of(r.get(7)?),
+        r.get::<_, Option<i64>>(8)?.map(u64_of),
+        r.get::<_, Option<i64>>(15)?.map(u64_of),
+    );
     let listed = Listed {
-        quotas: Vec::new(),
+        quotas: Default::default(),
+        status: status(revoked_at, nbf, exp, now).to_owned(),
         serial: crate::output::hex(&serial),
         parent: r
             .get::<_, Option<Vec<u8>>>(1)?
@@ -348,15 +326,15 @@ fn listed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Vec<u8>, Listed)> {
         tier: r.get(4)?,
         kind: r.get(5)?,
         delegates: r.get(6)?,
-        nbf: u64_of(r.get(7)?),
-        exp: r.get::<_, Option<i64>>(8)?.map(u64_of),
+        nbf,
+        exp,
         kid: crate::output::hex(&r.get::<_, Vec<u8>>(9)?),
         contact: r.get(10)?,
         plan: r.get(11)?,
         origin: r.get(12)?,
         minted_at: u64_of(r.get(13)?),
         file: r.get(14)?,
-        revoked_at: r.get::<_, Option<i64>>(15)?.map(u64_of),
+        revoked_at,
         revoke_reason: r.get(16)?,
         children: u64_of(r.get(17)?),
     };
@@ -371,38 +349,50 @@ pub fn list(conn: Store<'_>, filter: &ListFilter<'_>, now: u64) -> rusqlite::Res
            AND (?2 IS NULL OR parent = ?2)
          ORDER BY subject, nbf, serial"
     ))?;
-    let rows = stmt.query_map(params![filter.under, filter.parent], listed_row)?;
+    let rows = stmt.query_map(params![filter.under, filter.parent], |r| listed_row(r, now))?;
     let mut out = Vec::new();
     for row in rows {
         let (serial, mut l) = row?;
         let keep = filter.tier.is_none_or(|t| l.tier == t)
             && filter.kind.is_none_or(|k| l.kind == k)
             && filter.delegates.is_none_or(|d| l.delegates == d)
-            && filter.status.is_none_or(|s| l.status(now) == s)
+            && filter.status.is_none_or(|s| l.status == s)
             && filter
                 .expiring_by
                 .is_none_or(|by| l.exp.is_some_and(|e| e > now && e <= by));
         if keep {
-            l.quotas = quotas_of(conn, &serial)?;
+            l.quotas = listed_quotas(conn, &serial)?;
             out.push(l);
         }
     }
     Ok(out)
 }
 
-/// What the ledger knows about one serial, if it records it.
-pub fn listed(conn: Store<'_>, serial: &[u8]) -> rusqlite::Result<Option<Listed>> {
+/// A recorded license's quotas, for its listing.
+fn listed_quotas(
+    conn: Store<'_>,
+    serial: &[u8],
+) -> rusqlite::Result<std::collections::BTreeMap<String, crate::json::QuotaValue>> {
+    Ok(quotas_of(conn, serial)?
+        .into_iter()
+        .map(|(n, v)| (n, v.into()))
+        .collect())
+}
+
+/// What the ledger knows about one serial, if it records it (its status
+/// at `now`).
+pub fn listed(conn: Store<'_>, serial: &[u8], now: u64) -> rusqlite::Result<Option<Listed>> {
     let found = conn
         .0
         .query_row(
             &format!("SELECT {LISTED_COLUMNS} FROM licenses l WHERE serial = ?1"),
             [serial],
-            listed_row,
+            |r| listed_row(r, now),
         )
         .optional()?;
     found
         .map(|(serial, mut l)| {
-            l.quotas = quotas_of(conn, &serial)?;
+            l.quotas = listed_quotas(conn, &serial)?;
             Ok(l)
         })
         .transpose()

@@ -109,7 +109,7 @@ pub fn inspect_license(
 }
 
 /// The ledger's record of a link, as a text line.
-fn ledger_text(l: &Listed, now: u64) -> String {
+fn ledger_text(l: &Listed) -> String {
     let mut s = format!(
         "{} {} by {} (key {})",
         if l.origin == "imported" {
@@ -139,7 +139,7 @@ fn ledger_text(l: &Listed, now: u64) -> String {
                 .map(|r| format!(" ({})", safe(r)))
                 .unwrap_or_default()
         )),
-        (None, _) => s.push_str(&format!("; {}", l.status(now))),
+        (None, _) => s.push_str(&format!("; {}", l.status)),
     }
     s
 }
@@ -226,7 +226,7 @@ fn inspect_one<'g>(
         .links()
         .map(|l| {
             ledger.and_then(|led| {
-                crate::ledger::listed(led.store(), l.claims.serial)
+                crate::ledger::listed(led.store(), l.claims.serial, now)
                     .ok()
                     .flatten()
             })
@@ -254,7 +254,7 @@ fn inspect_one<'g>(
         .map(|(i, ((l, r), rec))| json::InspectLink {
             signature: r.signature.to_owned(),
             problems: r.problems.iter().map(error_json).collect(),
-            ledger: rec.as_ref().map(|r| crate::describe::listed_json(r, now)),
+            ledger: rec.clone(),
             ..link_json(i, l)
         })
         .collect();
@@ -282,7 +282,7 @@ fn inspect_one<'g>(
         let _ = writeln!(text, "    signature   {}", report.signature);
         match (ledger, rec) {
             (Some(_), Some(rec)) => {
-                let _ = writeln!(text, "    ledger      {}", ledger_text(rec, now));
+                let _ = writeln!(text, "    ledger      {}", ledger_text(rec));
             }
             (Some(_), None) => {
                 let _ = writeln!(text, "    ledger      not recorded in this ledger");

@@ -1,9 +1,7 @@
 //! `licet ledger list`: who holds what, until when, as a table, CSV or JSON.
 
 use crate::cli::ListArgs;
-use crate::describe::{
-    JSON_VERSION, listed_csv_header, listed_csv_row, listed_json, listed_text, quota_names,
-};
+use crate::describe::{JSON_VERSION, listed_csv_header, listed_csv_row, listed_text, quota_names};
 use crate::error::{CliError, Result};
 use crate::ledger::{Ledger, ListFilter, db_error, resolve};
 use crate::output::{csv_delimiter, csv_table, safe};
@@ -81,14 +79,14 @@ pub fn run(args: &ListArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> 
             &crate::json::ListDoc {
                 version: JSON_VERSION,
                 at: now,
-                licenses: listed.iter().map(|l| listed_json(l, now)).collect(),
+                licenses: listed,
             },
         )?;
     } else if args.table.csv {
         let names = quota_names(&listed);
         out.write_all(&csv_table(
             &listed_csv_header(&names),
-            listed.iter().map(|l| listed_csv_row(l, &names, now)),
+            listed.iter().map(|l| listed_csv_row(l, &names)),
             delimiter,
         ))?;
     } else {
@@ -100,7 +98,7 @@ pub fn run(args: &ListArgs, ledger_path: Option<&Path>, out: &mut dyn Write) -> 
             format_time(now)
         )?;
         for l in &listed {
-            writeln!(out, "  {}", listed_text(l, now))?;
+            writeln!(out, "  {}", listed_text(l))?;
         }
     }
     Ok(0)

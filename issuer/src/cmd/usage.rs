@@ -127,7 +127,7 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
             let _ = writeln!(text, "    licenses under it:");
         }
         for c in &under {
-            let _ = writeln!(text, "      {}", crate::describe::listed_text(c, now));
+            let _ = writeln!(text, "      {}", crate::describe::listed_text(c));
         }
         licenses.push(crate::json::UsageLicense {
             serial: hex(&h.serial),
@@ -138,10 +138,7 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
             contact: h.contact.clone(),
             children,
             quotas: qs,
-            under: under
-                .iter()
-                .map(|c| crate::describe::listed_json(c, now))
-                .collect(),
+            under: under.clone(),
         });
         child_rows.extend(under);
     }
@@ -164,7 +161,7 @@ pub fn run(args: &UsageArgs, ledger_path: Option<&Path>, out: &mut dyn Write) ->
             &crate::describe::listed_csv_header(&names),
             children
                 .iter()
-                .map(|c| crate::describe::listed_csv_row(c, &names, now)),
+                .map(|c| crate::describe::listed_csv_row(c, &names)),
             delimiter,
         ))?;
     } else {
