@@ -28,12 +28,6 @@ pub enum Problem {
     },
     /// Standard output went away or cannot be written.
     Output(std::io::Error),
-    /// A group id that is not one (`flag` names where it was given).
-    Group {
-        flag: String,
-        value: String,
-        reason: String,
-    },
     /// No ledger at the path a command was given.
     NoLedger { path: String },
     /// `ledger init` on a path that holds a file already.
@@ -73,11 +67,6 @@ impl CliError {
                 error,
             } => format!("cannot {action} {path}: {error}"),
             Problem::Output(e) => format!("cannot write output: {e}"),
-            Problem::Group {
-                flag,
-                value,
-                reason,
-            } => format!("{flag}{value}: {reason}"),
             Problem::NoLedger { path } => format!("no ledger at {path}"),
             Problem::LedgerExists { path } => format!("{path} exists already"),
         }
@@ -99,9 +88,6 @@ impl CliError {
             }
             .to_owned(),
             Problem::Output(_) => "check where the output goes".to_owned(),
-            Problem::Group { .. } => {
-                "a group id looks like acme/dist-7/dealer-3: lowercase segments separated by /".to_owned()
-            }
             Problem::NoLedger { .. } => "create it once with `licet ledger init` (check --ledger or LICET_LEDGER for a typo first)".to_owned(),
             Problem::LedgerExists { .. } => {
                 "a ledger is created once; use it as it is, or pick another path".to_owned()

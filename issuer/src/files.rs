@@ -1,8 +1,8 @@
 //! Reading and writing license and key files.
 
 use crate::error::{CliError, Result, io_error};
-use licet_common::limits::{MAX_ARMOR_BYTES, MAX_LICENSE_BYTES};
-use licet_verifier::{TrustedRoot, dearmor};
+use licet_common::limits::MAX_ARMOR_BYTES;
+use licet_verifier::TrustedRoot;
 use std::io::Read;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -20,6 +20,12 @@ pub fn shown_path(path: &Path) -> String {
 /// `-` reads standard input. Armor errors are reported here; CBOR errors
 /// when decoding.
 pub fn read_license(path: &Path) -> Result<Vec<u8>> {
+    decode_license_bytes(&read_raw(path)?, &shown_path(path))
+}
+
+/// The contents of a license file as they are (at most
+/// [`MAX_ARMOR_BYTES`] and one byte); `-` reads standard input.
+pub fn read_raw(path: &Path) -> Result<Vec<u8>> {
     let cap = u64::try_from(MAX_ARMOR_BYTES)
         .unwrap_or(u64::MAX)
         .saturating_add(1);
@@ -41,7 +47,7 @@ pub fn read_license(path: &Path) -> Result<Vec<u8>> {
             .read_to_end(&mut raw)
             .map_err(|e| io_error(path, "read", &e))?;
     }
-    decode_license_bytes(&raw, &shown_path(path))
+    Ok(raw)
 }
 
 /// Reads the license given to `--parent`: a file that is not a license (a
@@ -65,26 +71,10 @@ pub fn read_parent(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// The binary license in the contents of a license file (text armor or
-/// binary); `shown` names the file in errors.
+/// binary); `shown` names the file in errors (exit 1).
 pub fn decode_license_bytes(raw: &[u8], shown: &str) -> Result<Vec<u8>> {
-    use licet_common::DecodeErrorKind;
-    let mut buf = [0u8; MAX_LICENSE_BYTES];
-    let bytes = dearmor(raw, &mut buf).map_err(|e| match e {
-        licet_verifier::Error::Decode(d) => match d.kind {
-            DecodeErrorKind::Armor { problem } => {
-                CliError::rejected(format!("{shown}: {d}"), problem.hint())
-            }
-            _ => CliError::rejected(
-                format!("{shown}: {}", d.kind),
-                "this is not a licet license, or it is damaged; ask its issuer for a fresh copy",
-            ),
-        },
-        other => CliError::rejected(
-            format!("{shown}: {other}"),
-            "the file is damaged or not a licet license; ask its issuer for a fresh copy",
-        ),
-    })?;
-    Ok(bytes.to_vec())
+    licet_report::decode_license_bytes(raw, shown)
+        .map_err(|r| CliError::rejected(r.message, r.hint))
 }
 
 /// Reads trusted root public keys.

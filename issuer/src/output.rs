@@ -1,30 +1,6 @@
 //! Printing helpers shared by the commands.
 
-use licet_common::Quota;
-
-/// `text` with every control character escaped, so nothing read from a file
-/// or an argument can drive the terminal.
-pub fn safe(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
-/// Lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A quota for people.
-pub fn quota_text(q: Quota) -> String {
-    q.to_string()
-}
+pub use licet_report::text::{hex, quota_text, safe};
 
 /// A CSV cell that a spreadsheet will not run: a cell that begins with `=`,
 /// `+`, `-`, `@`, a tab or a carriage return is read as a formula by Excel

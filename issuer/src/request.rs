@@ -6,7 +6,7 @@ use crate::cli::{IssueArgs, TierArg};
 use crate::error::{CliError, Result};
 use crate::output::safe;
 use crate::time::{parse_duration, parse_time};
-use licet_common::claims::{is_device_id, is_name};
+use licet_common::claims::is_name;
 use licet_common::{Quota, Tier};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -254,27 +254,13 @@ pub(crate) fn apply_flags(r: &mut Request, args: &IssueArgs, now: u64) -> Result
 /// through the bindings: `flag` names where the value came from
 /// (`"--group "`, `"row 3: subject "`, or empty).
 pub fn parse_group<'g>(flag: &str, value: &'g str) -> Result<licet_common::Group<'g>> {
-    licet_common::Group::parse(value).map_err(|e| {
-        crate::error::Problem::Group {
-            flag: flag.to_owned(),
-            value: crate::output::safe(value),
-            reason: e.to_string(),
-        }
-        .into()
-    })
+    licet_report::args::parse_group(flag, value).map_err(|r| usage(r.message, &r.hint))
 }
 
 /// A device id, wherever one is given (`--device`, a batch cell,
 /// `--device-id`, the bindings).
 pub fn parse_device_id<'d>(flag: &str, d: &'d str) -> Result<&'d str> {
-    if is_device_id(d) {
-        Ok(d)
-    } else {
-        Err(usage(
-            format!("{flag} {}: invalid device id", safe(d)),
-            "device ids are 1-64 printable ASCII characters without spaces",
-        ))
-    }
+    licet_report::args::parse_device_id(flag, d).map_err(|r| usage(r.message, &r.hint))
 }
 
 pub(crate) fn parse_devices<'s>(

@@ -391,60 +391,6 @@ fn check_kdf(path: &Path, info: &EncryptedPrivateKeyInfoRef<'_>) -> Result<(), K
     Ok(())
 }
 
-/// Why bytes given as a trusted root are not one ([`root_key_bytes`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RootKeyError {
-    /// A secret key was given where its public key belongs.
-    SecretKey,
-    /// Not an Ed25519 public key in any of the accepted forms, or a weak one.
-    NotAKey,
-}
-
-impl RootKeyError {
-    /// One line of what is wrong.
-    pub fn message(self) -> &'static str {
-        match self {
-            Self::SecretKey => "this is a secret key, not a root public key",
-            Self::NotAKey => "not an Ed25519 public key (SPKI PEM, 64 hex digits or 32 bytes)",
-        }
-    }
-
-    /// What to do.
-    pub fn hint(self) -> &'static str {
-        match self {
-            Self::SecretKey => {
-                "pass the vendor's public key (VENDOR.pub); keep the secret key private"
-            }
-            Self::NotAKey => "pass the vendor's root public key: the text of VENDOR.pub",
-        }
-    }
-}
-
-/// A trusted root key's 32 bytes from what a binding or a tool is given:
-/// the text of a `.pub` file (SPKI PEM), 64 hex digits (the firmware
-/// constant) or the raw 32 bytes. Weak keys are refused.
-pub fn root_key_bytes(data: &[u8]) -> Result<[u8; 32], RootKeyError> {
-    let text = String::from_utf8_lossy(data);
-    let t = text.trim();
-    let key = if let Ok(raw) = <[u8; 32]>::try_from(data) {
-        VerifyingKey::from_bytes(&raw).ok()
-    } else if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let bytes: Vec<u8> = (0..32)
-            .filter_map(|i| u8::from_str_radix(t.get(2 * i..2 * i + 2)?, 16).ok())
-            .collect();
-        <[u8; 32]>::try_from(bytes.as_slice())
-            .ok()
-            .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-    } else if t.contains("PRIVATE KEY-----") {
-        return Err(RootKeyError::SecretKey);
-    } else {
-        VerifyingKey::from_public_key_pem(t).ok()
-    };
-    key.filter(|k| !k.is_weak())
-        .map(|k| k.to_bytes())
-        .ok_or(RootKeyError::NotAKey)
-}
-
 /// Reads a public key (SPKI PEM), rejecting invalid and weak keys.
 pub fn read_public_key(path: &Path) -> Result<VerifyingKey, KeyError> {
     let text = read_limited(path)?;

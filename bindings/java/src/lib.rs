@@ -52,10 +52,10 @@ impl Failure {
     }
 }
 
-/// A root public key's 32 bytes from an SPKI PEM text, 64 hex digits or
-/// the raw 32 bytes (`licet_keys::root_key_bytes`).
+/// A root public key's 32 bytes from an SPKI PEM text, 64 hex digits, the
+/// firmware constant or the raw 32 bytes (`licet_report::root_key_bytes`).
 pub fn root_key(data: &[u8]) -> Result<[u8; 32], Failure> {
-    licet_keys::root_key_bytes(data).map_err(|e| Failure::usage(e.message(), e.hint()))
+    licet_report::root_key_bytes(data).map_err(|e| Failure::usage(e.message(), e.hint()))
 }
 
 fn hint(e: &Error<'_>) -> &'static str {

@@ -51,7 +51,7 @@ fn now_or(now: Option<u64>) -> u64 {
 /// 32 bytes. Returns (key, None) or (None, error document).
 #[pyfunction]
 fn root_key(data: Vec<u8>) -> (Option<Vec<u8>>, Option<String>) {
-    match licet_keys::root_key_bytes(&data) {
+    match licet_report::root_key_bytes(&data) {
         Ok(k) => (Some(k.to_vec()), None),
         Err(e) => (None, Some(error_doc(&usage(e.message(), e.hint())))),
     }

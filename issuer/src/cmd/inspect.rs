@@ -1,92 +1,24 @@
-//! `licet inspect`: what a license says, and every problem with it.
+//! `licet inspect`: what a license says, and every problem with it. The
+//! report itself is [`licet_report::inspect`]; this reads the files, the
+//! roots and the ledger for it.
 
 use crate::cli::InspectArgs;
 use crate::cmd::verify::read_inputs;
-use crate::describe::{
-    Verdict, error_json, error_object, error_text, evaluation_json, evaluation_text, link_json,
-    link_text, verdict_line,
-};
-use crate::error::{CliError, EXIT_REJECTED, Result};
+use crate::error::{EXIT_REJECTED, Result};
 use crate::files::read_roots;
 use crate::json;
-use crate::ledger::{Ledger, Listed};
-use crate::output::{hex, safe};
+use crate::ledger::Ledger;
 use crate::time::parse_time;
-use licet_common::Container;
-use licet_verifier::{Device, Error, Finding, Group, SignatureCheck, TrustedRoot, explain};
+use licet_report::{Input, Report};
+use licet_verifier::TrustedRoot;
 use std::io::Write;
-
-/// What inspect found for one link.
-struct LinkReport<'a> {
-    signature: &'static str,
-    problems: Vec<Error<'a>>,
-}
-
-/// Every finding of the verifier's walk, by link; problems about no link
-/// (the group, the device) come back separately.
-fn check_links<'a>(
-    c: &Container<'a>,
-    roots: &[TrustedRoot],
-    now: u64,
-    device: Option<&Device<'a>>,
-) -> (Vec<LinkReport<'a>>, Vec<Error<'a>>, Option<Error<'a>>) {
-    let mut out: Vec<LinkReport<'a>> = c
-        .links()
-        .map(|_| LinkReport {
-            signature: "unchecked (no --trust)",
-            problems: Vec::new(),
-        })
-        .collect();
-    let mut overall = Vec::new();
-    let mut first = None;
-    explain(c, roots, now, device, &mut |f| match f {
-        Finding::Signature { link, check } => {
-            if let Some(r) = out.get_mut(link) {
-                r.signature = match check {
-                    SignatureCheck::Valid => "valid",
-                    SignatureCheck::Invalid => "INVALID",
-                    SignatureCheck::Unchecked => "unchecked (no --trust)",
-                };
-            }
-        }
-        Finding::Problem(e) => {
-            first.get_or_insert(e);
-            match e {
-                // About the license as a whole, not the link.
-                Error::DelegationOnly { .. } | Error::WrongGroup { .. } | Error::DeviceNotBound => {
-                    overall.push(e)
-                }
-                _ => match e.link().and_then(|i| out.get_mut(i)) {
-                    Some(r) => r.problems.push(e),
-                    None => overall.push(e),
-                },
-            }
-        }
-    });
-    (out, overall, first)
-}
-
-/// A short hex excerpt of `bytes` around `offset`, for decode errors.
-fn excerpt(bytes: &[u8], offset: usize) -> String {
-    let start = offset.saturating_sub(8);
-    let end = offset.saturating_add(8).min(bytes.len());
-    let before = bytes
-        .get(start..offset.min(bytes.len()))
-        .map(hex)
-        .unwrap_or_default();
-    let after = bytes
-        .get(offset.min(bytes.len())..end)
-        .map(hex)
-        .unwrap_or_default();
-    format!("...{before} >>{after}...")
-}
 
 /// Inspects the raw contents of a license file (text or binary) without
 /// trust roots or group, as `licet inspect FILE` does: for tools and fuzzing.
 /// Returns (problems found, text report, JSON report).
 pub fn inspect_bytes(raw: &[u8], now: u64) -> (usize, String, json::InspectFile) {
-    let bytes = crate::files::decode_license_bytes(raw, "input");
-    inspect_one("input", &bytes, &[], None, None, now, None)
+    let r = licet_report::inspect(&[Input::new("input", raw)], &[], None, None, now, None);
+    into_one(r)
 }
 
 /// What `licet inspect --json` reports for one license in memory (text or
@@ -102,215 +34,31 @@ pub fn inspect_license(
     let group = group
         .map(|g| crate::request::parse_group("group ", g))
         .transpose()?;
-    let bytes = crate::files::decode_license_bytes(raw, "license");
-    Ok(inspect_one(
-        "license", &bytes, roots, group, device_id, now, None,
-    ))
-}
-
-/// The ledger's record of a link, as a text line.
-fn ledger_text(l: &Listed) -> String {
-    let mut s = format!(
-        "{} {} by {} (key {})",
-        if l.origin == "imported" {
-            "imported"
-        } else {
-            "minted"
-        },
-        crate::describe::aloud_time(l.minted_at),
-        l.issuer,
-        l.kid.get(..16).unwrap_or(&l.kid)
+    let r = licet_report::inspect(
+        &[Input::new("license", raw)],
+        roots,
+        group,
+        device_id,
+        now,
+        None,
     );
-    if let Some(c) = &l.contact {
-        s.push_str(&format!(", contact {}", safe(c)));
-    }
-    if let Some(p) = &l.plan {
-        s.push_str(&format!(", plan {}", safe(p)));
-    }
-    if l.children > 0 {
-        s.push_str(&format!(", {} license(s) recorded under it", l.children));
-    }
-    match (l.revoked_at, &l.revoke_reason) {
-        (Some(at), reason) => s.push_str(&format!(
-            "; REVOKED {}{}",
-            crate::describe::aloud_time(at),
-            reason
-                .as_deref()
-                .map(|r| format!(" ({})", safe(r)))
-                .unwrap_or_default()
-        )),
-        (None, _) => s.push_str(&format!("; {}", l.status)),
-    }
-    s
+    Ok(into_one(r))
 }
 
-/// Inspects one file; returns (problems found, text report, JSON report).
-fn inspect_one<'g>(
-    name: &str,
-    bytes: &std::result::Result<Vec<u8>, CliError>,
-    roots: &[TrustedRoot],
-    group: Option<Group<'g>>,
-    device_id: Option<&'g str>,
-    now: u64,
-    ledger: Option<&Ledger>,
-) -> (usize, String, json::InspectFile) {
-    use std::fmt::Write as _;
-    let mut text = String::new();
-    let unreadable = |verdict: String, error: json::ErrorObject| json::InspectFile {
-        file: name.to_owned(),
-        verdict,
+/// The one file's part of a report on one file.
+fn into_one(mut r: Report) -> (usize, String, json::InspectFile) {
+    let file = r.doc.files.pop().unwrap_or_else(|| json::InspectFile {
+        file: String::new(),
+        verdict: String::new(),
         decoded: false,
         bytes: None,
         root_checked: None,
         valid: false,
-        error: Some(error),
+        error: None,
         links: Vec::new(),
         problems: Vec::new(),
-    };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => {
-            let verdict = verdict_line(
-                &Verdict::Unreadable {
-                    message: &e.message(),
-                    hint: &e.hint(),
-                },
-                None,
-                group,
-            );
-            let _ = writeln!(text, "{verdict}");
-            let _ = writeln!(
-                text,
-                "{name}: cannot decode\n  {}\n  hint: {}",
-                e.message(),
-                e.hint()
-            );
-            let v = unreadable(
-                verdict,
-                error_object("decode", &e.message(), &e.hint(), None, None),
-            );
-            return (1, text, v);
-        }
-    };
-    let container = match Container::decode(bytes) {
-        Ok(c) => c,
-        Err(d) => {
-            let e = Error::Decode(d);
-            let hint =
-                "the file is damaged or not a licet license; ask its issuer for a fresh copy";
-            let verdict = verdict_line(
-                &Verdict::Unreadable {
-                    message: &format!("not a licet license: {} at byte {}", d.kind, d.offset),
-                    hint,
-                },
-                None,
-                group,
-            );
-            let _ = writeln!(text, "{verdict}");
-            let _ = writeln!(text, "{name}: {} bytes, cannot decode", bytes.len());
-            let _ = writeln!(text, "  decoding failed at byte {}: {}", d.offset, d.kind);
-            let _ = writeln!(text, "  bytes there: {}", excerpt(bytes, d.offset));
-            let v = unreadable(verdict, error_json(&e));
-            return (1, text, v);
-        }
-    };
-    let device = group.map(|group| Device {
-        group,
-        device_id,
-        now,
     });
-    let (reports, overall, first) = check_links(&container, roots, now, device.as_ref());
-    let problem_count = reports.iter().map(|r| r.problems.len()).sum::<usize>() + overall.len();
-    let unchecked = roots.is_empty();
-    let records: Vec<Option<Listed>> = container
-        .links()
-        .map(|l| {
-            ledger.and_then(|led| {
-                crate::ledger::listed(led.store(), l.claims.serial, now)
-                    .ok()
-                    .flatten()
-            })
-        })
-        .collect();
-    let verdict = match (&first, unchecked) {
-        (Some(e), _) => Verdict::Rejected(e),
-        (None, true) => Verdict::Unchecked,
-        (None, false) => Verdict::Valid,
-    };
-    let mut verdict = verdict_line(&verdict, Some(&container), group);
-    let revoked = records.iter().flatten().find(|r| r.revoked_at.is_some());
-    if let (Some(r), true) = (revoked, first.is_none()) {
-        verdict.push_str(&format!(
-            "; but the ledger records {} as REVOKED on {}: panels accept it until revocation reaches them",
-            r.subject,
-            crate::describe::aloud_time(r.revoked_at.unwrap_or_default())
-        ));
-    }
-    let links = container
-        .links()
-        .zip(&reports)
-        .zip(&records)
-        .enumerate()
-        .map(|(i, ((l, r), rec))| json::InspectLink {
-            signature: r.signature.to_owned(),
-            problems: r.problems.iter().map(error_json).collect(),
-            ledger: rec.clone(),
-            ..link_json(i, l)
-        })
-        .collect();
-    let v = json::InspectFile {
-        file: name.to_owned(),
-        verdict: verdict.clone(),
-        decoded: true,
-        bytes: Some(bytes.len()),
-        root_checked: Some(!unchecked),
-        valid: problem_count == 0 && !unchecked,
-        error: None,
-        links,
-        problems: overall.iter().map(error_json).collect(),
-    };
-    let _ = writeln!(text, "{verdict}");
-    let _ = writeln!(
-        text,
-        "{name}: licet license, {} bytes, {} link(s), checked at {}",
-        bytes.len(),
-        container.len(),
-        crate::time::format_time(now)
-    );
-    for (i, ((link, report), rec)) in container.links().zip(&reports).zip(&records).enumerate() {
-        text.push_str(&link_text(i, link, now));
-        let _ = writeln!(text, "    signature   {}", report.signature);
-        match (ledger, rec) {
-            (Some(_), Some(rec)) => {
-                let _ = writeln!(text, "    ledger      {}", ledger_text(rec));
-            }
-            (Some(_), None) => {
-                let _ = writeln!(text, "    ledger      not recorded in this ledger");
-            }
-            (None, _) => {}
-        }
-        for p in &report.problems {
-            let _ = writeln!(text, "    PROBLEM     {}", error_text(p));
-        }
-    }
-    for p in &overall {
-        let _ = writeln!(text, "PROBLEM {}", error_text(p));
-    }
-    if group.is_none() && container.leaf().is_some_and(|l| l.claims.cnf.is_some()) {
-        let _ = writeln!(
-            text,
-            "note: a delegation license: it lets its holder mint licenses, it does not license panels"
-        );
-    }
-    let _ = match (problem_count, unchecked) {
-        (0, false) => writeln!(text, "result: no problems found"),
-        (0, true) => writeln!(
-            text,
-            "result: no problems found, but the root signature was not checked (pass --trust ROOT.pub)"
-        ),
-        (n, _) => writeln!(text, "result: {n} problem(s) found"),
-    };
-    (problem_count, text, v)
+    (r.problems, r.text, file)
 }
 
 pub fn run(
@@ -340,67 +88,32 @@ pub fn run(
             .map(|p| Ledger::open(&p))
             .transpose()?,
     };
-    let inputs = read_inputs(&args.files)?;
-    let names: Vec<String> = inputs
-        .iter()
-        .map(|i| crate::files::shown_path(&i.path))
-        .collect();
-    let mut problems = 0usize;
-    let mut texts = Vec::new();
-    let mut reports = Vec::new();
-    for (input, name) in inputs.iter().zip(&names) {
-        let (n, text, v) = inspect_one(
-            name,
-            &input.bytes,
-            &roots,
-            group,
-            args.device_id.as_deref(),
-            now,
-            ledger.as_ref(),
-        );
-        problems += n;
-        texts.push(text);
-        reports.push(v);
-    }
-    // With a trust root and a group, show what the panel would make of them all.
-    let evaluation = match (roots.is_empty(), group) {
-        (false, Some(g)) => {
-            let (slices, map) = crate::cmd::verify::readable(&inputs);
-            let device = licet_verifier::Device {
-                group: g,
-                device_id: args.device_id.as_deref(),
-                now,
-            };
-            licet_verifier::evaluate(&roots, &slices, &device)
+    let records = ledger.as_ref().map(|led| {
+        move |serial: &[u8]| {
+            crate::ledger::listed(led.store(), serial, now)
                 .ok()
-                .map(|e| {
-                    (
-                        evaluation_text(&e, &inputs, &names, &map, g),
-                        evaluation_json(&e, &inputs, &names, &map, g),
-                    )
-                })
+                .flatten()
         }
-        _ => None,
-    };
+    });
+    let inputs = read_inputs(&args.files)?;
+    let report = licet_report::inspect(
+        &inputs,
+        &roots,
+        group,
+        args.device_id.as_deref(),
+        now,
+        records
+            .as_ref()
+            .map(|f| f as &dyn Fn(&[u8]) -> Option<json::Listed>),
+    );
     if args.json {
-        json::print(
-            out,
-            &json::InspectDoc {
-                version: json::VERSION,
-                at: now,
-                valid: problems == 0 && !roots.is_empty(),
-                files: reports,
-                evaluation: evaluation.map(|(_, j)| j),
-            },
-        )?;
+        json::print(out, &report.doc)?;
     } else {
-        for t in texts {
-            write!(out, "{t}")?;
-        }
-        if let Some((t, _)) = &evaluation {
-            writeln!(out)?;
-            write!(out, "{t}")?;
-        }
+        write!(out, "{}", report.text)?;
     }
-    Ok(if problems == 0 { 0 } else { EXIT_REJECTED })
+    Ok(if report.problems == 0 {
+        0
+    } else {
+        EXIT_REJECTED
+    })
 }

@@ -4,57 +4,15 @@
 use crate::cli::VerifyArgs;
 use crate::describe::{error_json, evaluation_json, evaluation_text};
 use crate::error::{CliError, EXIT_REJECTED, Result};
-use crate::files::{read_license, read_roots};
-use crate::output::safe;
+use crate::files::{read_raw, read_roots, shown_path};
 use crate::time::parse_time;
 use licet_verifier::{Device, Error, LicenseStatus, Options, evaluate_with};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// The hint for a rejection.
-pub fn hint(e: &Error<'_>) -> &'static str {
-    match e {
-        Error::Decode(_) => "the file is damaged or not a licet license; run `licet inspect` on it",
-        Error::UnknownRoot { .. } => {
-            "check --trust: pass the vendor root key the license was minted under"
-        }
-        Error::NotYetValid { .. } | Error::Expired { .. } => {
-            "check the device clock (--at), or ask the issuer for a license valid now"
-        }
-        Error::WrongGroup { .. } => {
-            "licenses cannot move between groups: use the license minted for this group"
-        }
-        Error::DeviceNotBound => {
-            "pass the device's id with --device-id, or use the license minted for this device"
-        }
-        Error::ClockRollback { .. } => {
-            "set the device clock right; a clock set back cannot revive expired licenses"
-        }
-        Error::DelegationOnly { .. } => {
-            "this file lets its holder mint licenses; install the group's own license (one minted without --delegate)"
-        }
-        Error::IssuedInFuture { .. } => {
-            "the issuer's clock was ahead or the device's is behind: check both clocks, or ask the issuer to re-mint"
-        }
-        Error::DuplicateLicense { .. } => "remove the extra copy of the file",
-        Error::SerialConflict { .. } => {
-            "one of the files was altered or re-signed: ask the issuer for fresh copies"
-        }
-        Error::EvaluationFull { .. } => {
-            "the licenses together grant more names than a panel holds: remove an add-on, or ask the issuer to combine them"
-        }
-        _ => {
-            "run `licet inspect --trust ROOT.pub FILE` to see every problem; ask the issuer for a corrected license"
-        }
-    }
-}
+pub use licet_report::describe::hint;
 
-/// A license file as read: its bytes, or why it could not be decoded at all.
-#[derive(Debug)]
-pub struct Input {
-    pub path: PathBuf,
-    pub bytes: std::result::Result<Vec<u8>, CliError>,
-}
+pub use licet_report::Input;
 
 /// Reads license files; I/O errors stop, damaged files are kept as entries.
 /// A device holds at most [`licet_verifier::MAX_LICENSES`] licenses.
@@ -81,16 +39,13 @@ pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
     }
     paths
         .iter()
-        .map(|p| match read_license(p) {
-            Ok(b) => Ok(Input {
-                path: p.clone(),
-                bytes: Ok(b),
-            }),
-            Err(e) if e.code() == EXIT_REJECTED => Ok(Input {
-                path: p.clone(),
-                bytes: Err(e),
-            }),
-            Err(e) => Err(e),
+        .map(|p| {
+            let raw = read_raw(p)?;
+            let name = shown_path(p);
+            Ok(Input {
+                bytes: licet_report::decode_license_bytes(&raw, &name),
+                name,
+            })
         })
         .collect()
 }
@@ -154,12 +109,8 @@ pub fn verify_doc(
     at_most_a_device(files.len())?;
     let inputs: Vec<Input> = files
         .iter()
-        .map(|(name, raw)| Input {
-            path: PathBuf::from(name),
-            bytes: crate::files::decode_license_bytes(raw, &safe(name)),
-        })
+        .map(|(name, raw)| Input::new(name, raw))
         .collect();
-    let names: Vec<String> = files.iter().map(|(n, _)| safe(n)).collect();
     let (slices, map) = readable(&inputs);
     let device = Device {
         group,
@@ -168,7 +119,7 @@ pub fn verify_doc(
     };
     Ok(
         match evaluate_set(roots, &slices, &device, floor, builtin) {
-            Ok(eval) => crate::describe::evaluation_json(&eval, &inputs, &names, &map, group),
+            Ok(eval) => crate::describe::evaluation_json(&eval, &inputs, &map, group),
             Err(e) => crate::json::VerifyDoc::unevaluated(now, error_json(&e)),
         },
     )
@@ -220,26 +171,18 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             return Ok(EXIT_REJECTED);
         }
     };
-    let names: Vec<String> = inputs
-        .iter()
-        .map(|i| crate::files::shown_path(&i.path))
-        .collect();
     let in_effect = eval.base_source().is_some();
     if args.json {
-        crate::json::print(out, &evaluation_json(&eval, &inputs, &names, &map, group))?;
+        crate::json::print(out, &evaluation_json(&eval, &inputs, &map, group))?;
     } else {
-        write!(
-            out,
-            "{}",
-            evaluation_text(&eval, &inputs, &names, &map, group)
-        )?;
+        write!(out, "{}", evaluation_text(&eval, &inputs, &map, group))?;
         if !in_effect {
             // The first problem, in the order the files were given, is the most useful.
             let mut slot = 0usize;
             let mut first: Option<(String, String)> = None;
             for input in &inputs {
                 match &input.bytes {
-                    Err(e) => first = first.or(Some((e.message(), e.hint()))),
+                    Err(e) => first = first.or(Some((e.message.clone(), e.hint.clone()))),
                     Ok(_) => {
                         if let Some(LicenseStatus::Rejected(e)) = eval.status(slot) {
                             first = first
