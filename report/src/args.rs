@@ -32,3 +32,16 @@ pub fn parse_device_id<'d>(flag: &str, d: &'d str) -> Result<&'d str, Refused> {
         ))
     }
 }
+
+/// A device holds at most [`licet_verifier::MAX_LICENSES`] licenses: more
+/// files than that are refused before anything is read.
+pub fn at_most_a_device(count: usize) -> Result<(), Refused> {
+    let max = licet_verifier::MAX_LICENSES;
+    if count > max {
+        return Err(Refused::new(
+            format!("{count} license files given; a device holds at most {max}"),
+            format!("pass at most {max} files"),
+        ));
+    }
+    Ok(())
+}

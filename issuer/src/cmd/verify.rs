@@ -14,21 +14,12 @@ pub use licet_report::describe::hint;
 
 pub use licet_report::Input;
 
-/// Reads license files; I/O errors stop, damaged files are kept as entries.
 /// A device holds at most [`licet_verifier::MAX_LICENSES`] licenses.
 fn at_most_a_device(count: usize) -> Result<()> {
-    if count > licet_verifier::MAX_LICENSES {
-        return Err(CliError::usage(
-            format!(
-                "{count} license files given; a device holds at most {}",
-                licet_verifier::MAX_LICENSES
-            ),
-            format!("pass at most {} files", licet_verifier::MAX_LICENSES),
-        ));
-    }
-    Ok(())
+    licet_report::args::at_most_a_device(count).map_err(|r| CliError::usage(r.message, r.hint))
 }
 
+/// Reads license files; I/O errors stop, damaged files are kept as entries.
 pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
     at_most_a_device(paths.len())?;
     if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
