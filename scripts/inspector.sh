@@ -19,7 +19,9 @@ case "$what" in build|test) ;; *)
 esac
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-cargo build --quiet -p licet-web --profile inspector --target wasm32-unknown-unknown
+# SHA-2 in its compact form, as on the panels: 17 KB less engine.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg sha2_backend_soft="compact"' \
+  cargo build --quiet -p licet-web --profile inspector --target wasm32-unknown-unknown
 if [ ! -x web/node_modules/.bin/wasm-opt ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi

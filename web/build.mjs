@@ -31,11 +31,18 @@ if (!template.includes('"@@ENGINE@@"')) {
   console.error("error: web/page.html has no @@ENGINE@@ placeholder");
   process.exit(2);
 }
-const page = template.replace('"@@ENGINE@@"', JSON.stringify(packed.toString("base64")));
+// Indentation and whole-line comments go (the page has no <pre> or
+// <textarea> content in the template whose spaces would matter).
+const slim = template
+  .split("\n")
+  .map((line) => line.trim())
+  .filter((line) => line && !line.startsWith("//"))
+  .join("\n");
+const page = slim.replace('"@@ENGINE@@"', JSON.stringify(packed.toString("base64")));
 const tmp = outPath + ".tmp";
 writeFileSync(tmp, page);
 renameSync(tmp, outPath);
-const html = Buffer.byteLength(template);
+const html = Buffer.byteLength(slim) - '"@@ENGINE@@"'.length;
 const total = Buffer.byteLength(page);
 const pageGz = gzipSync(Buffer.from(page), { level: 9 }).length;
 const kb = (n) => (n / 1000).toFixed(1) + " KB";

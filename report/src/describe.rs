@@ -9,6 +9,18 @@ use licet_common::Link;
 use licet_verifier::{Source, VerifiedLicense};
 use std::fmt::Write as _;
 
+/// A map built by inserting each entry (the last of equal keys wins, as
+/// with `collect`), without the sort `collect` links in for every type.
+fn sorted_map<K: Ord, V>(
+    items: impl IntoIterator<Item = (K, V)>,
+) -> std::collections::BTreeMap<K, V> {
+    let mut m = std::collections::BTreeMap::new();
+    for (k, v) in items {
+        m.insert(k, v);
+    }
+    m
+}
+
 /// JSON output format version.
 pub const JSON_VERSION: u64 = json::VERSION;
 
@@ -99,17 +111,17 @@ pub fn link_json(i: usize, link: &Link<'_>) -> json::InspectLink {
         nbf: c.nbf,
         exp: c.exp,
         iat: c.iat,
-        quotas: c
-            .quotas
-            .iter()
-            .map(|(n, q)| (n.as_str().to_owned(), q.into()))
-            .collect(),
+        quotas: sorted_map(
+            c.quotas
+                .iter()
+                .map(|(n, q)| (n.as_str().to_owned(), q.into())),
+        ),
         features: c.features.map(|f| f.iter().map(str::to_owned).collect()),
-        roles: c
-            .roles
-            .iter()
-            .map(|(r, g)| (r.to_owned(), g.iter().map(str::to_owned).collect()))
-            .collect(),
+        roles: sorted_map(
+            c.roles
+                .iter()
+                .map(|(r, g)| (r.to_owned(), g.iter().map(str::to_owned).collect())),
+        ),
         devices: c.devices.map(|d| d.iter().map(str::to_owned).collect()),
         delegate_kid: c.cnf.map(|k| hex(&licet_common::kid::kid(k))),
         depth: u64::from(c.depth),
@@ -134,15 +146,12 @@ pub fn entitlements_json(lic: &VerifiedLicense<'_>, now: u64) -> json::Entitleme
         exp: lic.not_after(),
         remind: lic.remind_seconds(),
         expiry_warning: warning,
-        quotas: lic
-            .quotas()
-            .map(|(n, q)| (n.as_str().to_owned(), q.into()))
-            .collect(),
+        quotas: sorted_map(lic.quotas().map(|(n, q)| (n.as_str().to_owned(), q.into()))),
         features: lic.features().iter().map(str::to_owned).collect(),
-        roles: lic
-            .roles()
-            .map(|(r, g)| (r.to_owned(), g.iter().map(str::to_owned).collect()))
-            .collect(),
+        roles: sorted_map(
+            lic.roles()
+                .map(|(r, g)| (r.to_owned(), g.iter().map(str::to_owned).collect())),
+        ),
         devices: lic.devices().map(|d| d.iter().map(str::to_owned).collect()),
         chain: lic
             .links()
@@ -319,12 +328,12 @@ fn sources<'e>(
     std::collections::BTreeMap<&'e str, Sourced<'e>>,
 ) {
     let mut features: Sourced<'e> = eval.features().collect();
-    let mut roles: std::collections::BTreeMap<&'e str, Sourced<'e>> = eval
-        .roles()
-        .map(|r| (r, eval.role_grants(r).collect()))
-        .collect();
-    features.sort();
-    roles.values_mut().for_each(|g| g.sort());
+    let mut roles: std::collections::BTreeMap<&'e str, Sourced<'e>> =
+        sorted_map(eval.roles().map(|r| (r, eval.role_grants(r).collect())));
+    // Equal entries are identical, so an unstable sort gives the one order
+    // (and links far less code into the web inspector than a stable one).
+    features.sort_unstable();
+    roles.values_mut().for_each(|g| g.sort_unstable());
     (features, roles)
 }
 
@@ -415,7 +424,7 @@ pub fn evaluation_text(
         }
     }
     let mut quotas: Vec<_> = eval.quotas().collect();
-    quotas.sort_by_key(|(n, _)| *n);
+    quotas.sort_unstable_by_key(|(n, _)| *n);
     for (name, value) in quotas {
         let parts: Vec<String> = eval
             .quota_sources(name)
@@ -514,46 +523,42 @@ pub fn evaluation_json(
         licenses.push(entry);
     }
     let effective = eval.base_source().map(|base| {
-        let quotas = eval
-            .quotas()
-            .map(|(n, q)| {
-                let sources = eval
-                    .quota_sources(n)
-                    .map(|(i, v)| json::QuotaSource {
-                        license: source_json(i, &idx),
-                        value: v.into(),
-                    })
-                    .collect();
-                (
-                    n.as_str().to_owned(),
-                    json::EffectiveQuota {
-                        value: q.into(),
-                        sources,
-                    },
-                )
-            })
-            .collect();
+        let quotas = sorted_map(eval.quotas().map(|(n, q)| {
+            let sources = eval
+                .quota_sources(n)
+                .map(|(i, v)| json::QuotaSource {
+                    license: source_json(i, &idx),
+                    value: v.into(),
+                })
+                .collect();
+            (
+                n.as_str().to_owned(),
+                json::EffectiveQuota {
+                    value: q.into(),
+                    sources,
+                },
+            )
+        }));
         let (features, roles) = sources(eval);
         json::Effective {
             base: source_json(base, &idx),
             addons: eval.addons().map(idx).collect(),
             tier: eval.tier().map(|t| t.name().to_owned()),
             quotas,
-            features: features
-                .into_iter()
-                .map(|(f, i)| (f.to_owned(), source_json(i, &idx)))
-                .collect(),
-            roles: roles
-                .into_iter()
-                .map(|(r, g)| {
-                    (
-                        r.to_owned(),
+            features: sorted_map(
+                features
+                    .into_iter()
+                    .map(|(f, i)| (f.to_owned(), source_json(i, &idx))),
+            ),
+            roles: sorted_map(roles.into_iter().map(|(r, g)| {
+                (
+                    r.to_owned(),
+                    sorted_map(
                         g.into_iter()
-                            .map(|(f, i)| (f.to_owned(), source_json(i, &idx)))
-                            .collect(),
-                    )
-                })
-                .collect(),
+                            .map(|(f, i)| (f.to_owned(), source_json(i, &idx))),
+                    ),
+                )
+            })),
             next_change: eval.next_change().map(|(t, i)| json::NextChange {
                 at: t,
                 license: idx(i),

@@ -1,7 +1,25 @@
 //! Trust roots as people and bindings hand them over.
 
+use base64ct::{Base64, Encoding};
 use ed25519_dalek::VerifyingKey;
-use ed25519_dalek::pkcs8::DecodePublicKey;
+
+/// The DER of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4) before its 32
+/// key bytes: SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING }. Every
+/// Ed25519 `.pub` file is these 12 bytes and the key.
+const SPKI_PREFIX: [u8; 12] = [
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+];
+
+/// The key in a `-----BEGIN PUBLIC KEY-----` block (RFC 7468 §13).
+fn spki_pem_key(text: &str) -> Option<[u8; 32]> {
+    let (_, rest) = text.split_once("-----BEGIN PUBLIC KEY-----")?;
+    let (body, _) = rest.split_once("-----END PUBLIC KEY-----")?;
+    let body: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let mut der = [0u8; 44];
+    let der = Base64::decode(&body, &mut der).ok()?;
+    let key = der.strip_prefix(&SPKI_PREFIX[..])?;
+    <[u8; 32]>::try_from(key).ok()
+}
 
 /// Why bytes given as a trusted root are not one ([`root_key_bytes`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +109,7 @@ pub fn root_key_bytes(data: &[u8]) -> Result<[u8; 32], RootKeyError> {
     } else if t.contains("PRIVATE KEY-----") {
         return Err(RootKeyError::SecretKey);
     } else if t.contains("-----BEGIN") {
-        VerifyingKey::from_public_key_pem(t).ok()
+        spki_pem_key(t).and_then(|k| VerifyingKey::from_bytes(&k).ok())
     } else if let Some((bytes, named)) = constant_bytes(t) {
         if let Some(id) = named {
             let kid = crate::text::hex(&licet_common::kid::kid(&bytes));
@@ -146,6 +164,27 @@ mod tests {
             .map(|l| format!("  {l}\r\n"))
             .collect();
         assert_eq!(root_key_bytes(body.as_bytes()), Ok(want));
+        // The .pub file as mailed: CRLF, text around it.
+        let mailed = format!(
+            "The vendor's key:\r\n{}\r\nThanks",
+            pem.replace('\n', "\r\n")
+        );
+        assert_eq!(root_key_bytes(mailed.as_bytes()), Ok(want));
+    }
+
+    #[test]
+    fn a_public_key_of_another_algorithm_is_not_a_root() {
+        use base64ct::{Base64, Encoding};
+        // The same 32 bytes under X25519's OID (1.3.101.110), not Ed25519's.
+        let mut der = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00,
+        ];
+        der.extend_from_slice(&key().to_bytes());
+        let pem = format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            Base64::encode_string(&der)
+        );
+        assert_eq!(root_key_bytes(pem.as_bytes()), Err(RootKeyError::NotAKey));
     }
 
     #[test]

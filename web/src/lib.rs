@@ -267,3 +267,138 @@ pub unsafe extern "C" fn licet_inspect(ptr: *mut u8, len: usize) -> usize {
 pub extern "C" fn licet_answer() -> *const u8 {
     ANSWER.lock().map_or(std::ptr::null(), |a| a.as_ptr())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn frame(fields: &[(u8, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (tag, value) in fields {
+            out.push(*tag);
+            out.extend_from_slice(&u32::try_from(value.len()).unwrap().to_le_bytes());
+            out.extend_from_slice(value);
+        }
+        out
+    }
+
+    fn read_back(json: &str) -> Answer {
+        serde_json::from_str(json).expect("the answer reads back into its type")
+    }
+
+    #[test]
+    fn a_request_reads_back_field_by_field() {
+        let f = frame(&[
+            (b'N', b"1800000000"),
+            (b'T', b"2027-01-31"),
+            (b'G', b"acme/dist-7"),
+            (b'D', b"panel-1"),
+            (b'R', b"root text"),
+            (b'F', b"a.lic"),
+            (b'B', b"\x00\x01"),
+            (b'F', b"b.lic"),
+            (b'B', b""),
+        ]);
+        assert_eq!(
+            Request::parse(&f),
+            Ok(Request {
+                now: 1_800_000_000,
+                at: "2027-01-31".into(),
+                group: "acme/dist-7".into(),
+                device_id: "panel-1".into(),
+                roots: vec![b"root text".to_vec()],
+                files: vec![("a.lic".into(), vec![0, 1]), ("b.lic".into(), Vec::new())],
+            })
+        );
+    }
+
+    #[test]
+    fn a_malformed_request_is_named_as_the_pages_bug() {
+        for bad in [
+            &b"N\x05\x00"[..],
+            b"N\x05\x00\x00\x00ab",
+            b"Q\x00\x00\x00\x00",
+            b"B\x00\x00\x00\x00",
+            b"N\x02\x00\x00\x00xx",
+        ] {
+            let a = read_back(&answer_json(bad));
+            assert_eq!(a.inputs.len(), 1, "{bad:?}");
+            assert_eq!(a.inputs[0].field, "request");
+            assert!(
+                a.inputs[0].message.contains("malformed"),
+                "{}",
+                a.inputs[0].message
+            );
+            assert!(a.report.is_none());
+        }
+        let huge = frame(&[(b'F', b"x"), (b'B', &vec![0u8; MAX_REQUEST])]);
+        assert!(
+            read_back(&answer_json(&huge)).inputs[0]
+                .message
+                .contains("too large")
+        );
+    }
+
+    #[test]
+    fn inputs_it_cannot_use_are_named_and_the_files_still_inspected() {
+        let f = frame(&[
+            (b'N', b"1800000000"),
+            (b'T', b"yesterday"),
+            (b'G', b"Not A Group"),
+            (b'D', b"has space"),
+            (
+                b'R',
+                b"-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n",
+            ),
+            (b'R', b"0011"),
+            (b'F', b"junk.lic"),
+            (b'B', b"not a license"),
+        ]);
+        let a = read_back(&answer_json(&f));
+        let fields: Vec<(&str, Option<usize>)> = a
+            .inputs
+            .iter()
+            .map(|p| (p.field.as_str(), p.index))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("time", None),
+                ("root", Some(0)),
+                ("root", Some(1)),
+                ("group", None),
+                ("device_id", None)
+            ]
+        );
+        assert!(a.inputs.iter().all(|p| !p.hint.is_empty()));
+        assert_eq!(a.at, 1_800_000_000, "a bad time falls back to the clock");
+        let r = a.report.expect("the file is still inspected");
+        assert_eq!(r.doc.files.len(), 1);
+        assert!(!r.doc.files[0].decoded);
+        assert!(r.doc.files[0].verdict.starts_with("REJECTED: "));
+        assert!(r.text.starts_with(&r.doc.files[0].verdict));
+    }
+
+    #[test]
+    fn more_files_than_a_device_holds_are_refused() {
+        let names: Vec<String> = (0..=licet_verifier::MAX_LICENSES)
+            .map(|i| format!("{i}.lic"))
+            .collect();
+        let mut fields: Vec<(u8, &[u8])> = vec![(b'N', b"0")];
+        for n in &names {
+            fields.push((b'F', n.as_bytes()));
+            fields.push((b'B', b"x"));
+        }
+        let a = read_back(&answer_json(&frame(&fields)));
+        assert_eq!(a.inputs[0].field, "files");
+        assert!(a.report.is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_get_an_answer_that_reads_back(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            read_back(&answer_json(&bytes));
+        }
+    }
+}
