@@ -3,7 +3,7 @@
 //! The page (`web/page.html`) hands over what a support person gave it —
 //! license files or pasted text, trust roots as pasted, the panel's group,
 //! a device id, a time — as one request, and gets back one JSON answer:
-//! the report [`licet_report::inspect`] makes for the CLI (its `doc` is
+//! the report [`licet_report::inspect()`] makes for the CLI (its `doc` is
 //! exactly what `licet inspect --json` prints, its `text` what `licet
 //! inspect` prints), the key id of each root, and the inputs it could not
 //! use, each with what to do. Nothing is decided in JavaScript.

@@ -1,5 +1,5 @@
 //! `licet inspect`: what a license says, and every problem with it. The
-//! report itself is [`licet_report::inspect`]; this reads the files, the
+//! report itself is [`licet_report::inspect()`]; this reads the files, the
 //! roots and the ledger for it.
 
 use crate::cli::InspectArgs;
