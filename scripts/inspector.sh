@@ -7,8 +7,8 @@
 #                                # (Playwright) against `licet inspect`
 #
 # Installs what it needs: the wasm32-unknown-unknown target (rustup), the
-# npm packages in web/package-lock.json (binaryen's wasm-opt,
-# playwright-core), and for `test` Debian's chromium (scripts/apt-install.sh).
+# npm packages in web/package-lock.json (binaryen's wasm-opt, zopfli,
+# esbuild, playwright-core), and for `test` Debian's chromium (scripts/apt-install.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-build}

@@ -1,6 +1,6 @@
 // Builds the web inspector's one self-contained page: the engine (the
 // WebAssembly that cargo built from web/src) shrunk with wasm-opt,
-// gzip-compressed and embedded in web/page.html as base64; the page
+// gzip-compressed (zopfli) and embedded in web/page.html as base64; the page
 // unpacks it with the browser's DecompressionStream, so it works from disk.
 //
 //   node web/build.mjs ENGINE.wasm OUT.html
@@ -10,7 +10,10 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzipSync, gzipSync } from "node:zlib";
+import zopfli from "@gfx/zopfli";
+import { transformSync } from "esbuild";
 
 const [wasmPath, outPath] = process.argv.slice(2);
 if (!wasmPath || !outPath) {
@@ -25,18 +28,29 @@ execFileSync(join(here, "node_modules", ".bin", "wasm-opt"),
   ["-Oz", "--strip-debug", "--strip-producers", wasmPath, "-o", opt], { stdio: "inherit" });
 const raw = readFileSync(wasmPath);
 const wasm = readFileSync(opt);
-const packed = gzipSync(wasm, { level: 9 });
+// Zopfli: a gzip stream 4 % smaller than zlib's best, read by every gzip
+// reader (the page's DecompressionStream); checked here by reading it back.
+const packed = Buffer.from(await promisify(zopfli.gzip)(wasm, { numiterations: 15 }));
+if (!gunzipSync(packed).equals(wasm)) {
+  console.error("error: the compressed engine does not read back to the engine");
+  console.error("hint: reinstall the npm packages (rm -rf web/node_modules) and build again");
+  process.exit(1);
+}
 const template = readFileSync(join(here, "page.html"), "utf8");
-if (!template.includes('"@@ENGINE@@"')) {
-  console.error("error: web/page.html has no @@ENGINE@@ placeholder");
+if (!template.includes('"@@ENGINE@@"') || !template.includes("<script>") || !template.includes("<style>")) {
+  console.error("error: web/page.html lacks its <style>, its <script> or the \"@@ENGINE@@\" placeholder in it");
+  console.error("hint: restore them from git (git checkout web/page.html)");
   process.exit(2);
 }
-// Indentation and whole-line comments go (the page has no <pre> or
-// <textarea> content in the template whose spaces would matter).
+// The script and the style minified by esbuild; the markup loses its
+// indentation (no <pre> or <textarea> in it has content whose spaces matter).
+const minify = (code, loader) => transformSync(code, { loader, minify: true, target: ["chrome100", "firefox113"] }).code.trim();
 const slim = template
+  .replace(/<script>([\s\S]*?)<\/script>/, (_, js) => "<script>" + minify(js, "js") + "</script>")
+  .replace(/<style>([\s\S]*?)<\/style>/, (_, css) => "<style>" + minify(css, "css") + "</style>")
   .split("\n")
   .map((line) => line.trim())
-  .filter((line) => line && !line.startsWith("//"))
+  .filter((line) => line)
   .join("\n");
 const page = slim.replace('"@@ENGINE@@"', JSON.stringify(packed.toString("base64")));
 const tmp = outPath + ".tmp";
@@ -46,6 +60,6 @@ const html = Buffer.byteLength(slim) - '"@@ENGINE@@"'.length;
 const total = Buffer.byteLength(page);
 const pageGz = gzipSync(Buffer.from(page), { level: 9 }).length;
 const kb = (n) => (n / 1000).toFixed(1) + " KB";
-console.log(`engine   ${raw.length} B from cargo, ${wasm.length} B after wasm-opt -Oz, ${packed.length} B gzip -9 (embedded)`);
+console.log(`engine   ${raw.length} B from cargo, ${wasm.length} B after wasm-opt -Oz, ${packed.length} B gzip by zopfli (embedded)`);
 console.log(`page     ${html} B of HTML, CSS and JS around it`);
 console.log(`total    ${total} B (${kb(total)}), ${pageGz} B gzip -9 (${kb(pageGz)}): ${outPath}`);

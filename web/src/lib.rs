@@ -223,6 +223,13 @@ pub fn answer_json(frame: &[u8]) -> String {
     json::to_string(&answer)
 }
 
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one
+// thread: the page's.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 /// The last answer, kept for the page to read.
 static ANSWER: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
