@@ -23,6 +23,8 @@ const shots = join(repo, "target", "web", "screenshots");
 mkdirSync(shots, { recursive: true });
 
 const now = Number(readFileSync(join(fixtures, "now"), "utf8").trim());
+// A file far longer than any license (the page reads only its start).
+writeFileSync(join(fixtures, "big.lic"), "A".repeat(1 << 20));
 const building = "acme/dist-7/dealer-3/complex-12/bldg-2";
 const day = 86400;
 const pem = readFileSync(join(fixtures, "keys", "vendor.pub"), "utf8");
@@ -58,6 +60,7 @@ const cases = [
   { name: "cut-down", files: ["dealer.lic"], group: building, root: hex, verdict: /^NOT A PANEL LICENSE: / },
   { name: "plus-basic-addon", files: ["plus.lic", "basic.lic", "addon.lic"], group: building, root: pem, verdict: /^VALID for /, valid: true, evaluated: true },
   { name: "fallback-to-basic", files: ["plus.lic", "basic.lic", "addon.lic"], group: building, days: 30, root: pem, evaluated: true },
+  { name: "too-large", files: ["big.lic"], group: building, root: hex, verdict: /^REJECTED: / },
   { name: "no-root", files: ["chain3.lic"], group: building, root: null, verdict: /^NOT CHECKED: / },
   { name: "pasted-from-an-email", paste: true, group: building, root: hex, verdict: /^VALID for /, valid: true },
 ];

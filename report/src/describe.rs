@@ -631,11 +631,11 @@ pub fn verdict_line(
         Verdict::Unreadable { message, hint } => format!("REJECTED: {message} — {hint}"),
         Verdict::Unchecked => match leaf {
             Some(l) => format!(
-                "NOT CHECKED: no trust root given — pass --trust with the vendor's root key; the file says: {} {}",
+                "NOT CHECKED: no trust root given — give the vendor's root key (--trust) to check the signatures; the file says: {} {}",
                 what(l),
                 until(l.claims.exp)
             ),
-            None => "NOT CHECKED: no trust root given — pass --trust with the vendor's root key".to_owned(),
+            None => "NOT CHECKED: no trust root given — give the vendor's root key (--trust) to check the signatures".to_owned(),
         },
         Verdict::Valid => match (leaf, group) {
             (Some(l), _) if l.claims.cnf.is_some() => format!(
@@ -659,7 +659,7 @@ pub fn verdict_line(
                 l.claims.sub.as_str()
             ),
             (Some(l), None) => format!(
-                "VALID {} {} (pass --group to check it for one panel's group)",
+                "VALID {} {} (give the panel's group, --group, to check it for one panel)",
                 what(l),
                 until(l.claims.exp)
             ),
@@ -696,7 +696,7 @@ pub fn verdict_line(
             E::BadSignature { .. } => format!(
                 "REJECTED: the file was changed after it was signed — ask {leaf_issuer} for a fresh copy"
             ),
-            E::UnknownRoot { .. } => "REJECTED: signed under a vendor root key that was not given — pass the vendor's root key with --trust, or this license is from another vendor".to_owned(),
+            E::UnknownRoot { .. } => "REJECTED: signed under a vendor root key that was not given — give the vendor's root key (--trust), or this license is from another vendor".to_owned(),
             E::DeviceNotBound => "REJECTED: bound to particular devices, and not to this one — check with the panel's id (--device-id), or use the license minted for this panel".to_owned(),
             E::IssuedInFuture { issued_at, .. } => format!(
                 "REJECTED: issued on {}, after the time it was checked at — check the panel's clock and the issuer's",

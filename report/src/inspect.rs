@@ -271,7 +271,7 @@ fn inspect_one<'g>(
         (0, false) => writeln!(text, "result: no problems found"),
         (0, true) => writeln!(
             text,
-            "result: no problems found, but the root signature was not checked (pass --trust ROOT.pub)"
+            "result: no problems found, but the root signature was not checked (give the vendor's root key: --trust ROOT.pub)"
         ),
         (n, _) => writeln!(text, "result: {n} problem(s) found"),
     };

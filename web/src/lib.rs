@@ -8,11 +8,12 @@
 //! inspect` prints), the key id of each root, and the inputs it could not
 //! use, each with what to do. Nothing is decided in JavaScript.
 //!
-//! The ABI is four functions, no generated glue: `licet_alloc(len)` gives
+//! The ABI is five functions, no generated glue: `licet_alloc(len)` gives
 //! the page a buffer for the request, `licet_inspect(ptr, len)` takes it
 //! back and returns the answer's length, `licet_answer()` points at the
 //! answer (valid until the next call), `licet_free(ptr, len)` returns a
-//! buffer the page did not pass on.
+//! buffer the page did not pass on, and `licet_file_bytes()` says how much
+//! of each file to pass.
 //!
 //! The request is a sequence of fields, each a tag byte, a little-endian
 //! `u32` length and that many bytes: `N` the page's clock (UNIX seconds,
@@ -266,6 +267,14 @@ pub unsafe extern "C" fn licet_inspect(ptr: *mut u8, len: usize) -> usize {
         *slot = answer;
     }
     n
+}
+
+/// How many bytes of each file the page passes on: one more than the
+/// longest license text, so a longer file is refused as too large, as
+/// `licet inspect` refuses it, without the page reading all of it.
+#[unsafe(no_mangle)]
+pub extern "C" fn licet_file_bytes() -> usize {
+    licet_common::limits::MAX_ARMOR_BYTES + 1
 }
 
 /// The last answer's bytes (UTF-8 JSON), valid until the next
