@@ -647,30 +647,9 @@ pub mod biscuit {
         pub authorizer: AuthorizerBuilder,
     }
 
+    /// RFC 3339, what Biscuit's datalog takes for dates.
     fn date(t: u64) -> String {
-        // RFC 3339, what Biscuit's datalog takes for dates.
-        let days = t / 86_400;
-        let secs = t % 86_400;
-        let (y, m, d) = civil(days as i64);
-        format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60
-        )
-    }
-
-    /// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    fn civil(z: i64) -> (i64, u32, u32) {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        (yoe + era * 400 + i64::from(m <= 2), m, d)
+        licet_report::time::format_time(t)
     }
 
     /// Mints an `n`-level token.
