@@ -189,6 +189,39 @@ try {
   console.log(`FAIL zoom-200-labels-remembered-root: ${e.message}`);
 }
 
+// Files dropped onto the page (not picked) give the same report, and the
+// fields are reached with the keyboard alone, in reading order.
+try {
+  const c = cases.find((x) => x.name === "plus-basic-addon");
+  const want = cli(c);
+  const page = await open();
+  await page.fill("#root", c.root);
+  await page.fill("#group", c.group);
+  await page.fill("#time", "@" + now);
+  const runs = Number(await page.getAttribute("body", "data-runs"));
+  const dropped = c.files.map((f) => ({ name: f, bytes: [...readFileSync(join(fixtures, f))] }));
+  const transfer = await page.evaluateHandle((fs) => {
+    const dt = new DataTransfer();
+    for (const f of fs) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+    return dt;
+  }, dropped);
+  await page.dispatchEvent("#drop", "drop", { dataTransfer: transfer });
+  await page.waitForFunction((n) => Number(document.body.dataset.runs) > n && document.querySelectorAll(".verdict").length === 3, runs);
+  assert.deepEqual(JSON.parse(await page.textContent("#json")), want.doc, "dropped files: the page's JSON differs from licet inspect --json");
+  await page.focus("#paste");
+  const order = ["paste"];
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press("Tab");
+    order.push(await page.evaluate(() => document.activeElement.id));
+  }
+  assert.deepEqual(order, ["paste", "files", "root", "remember", "group", "device", "time", "inspect", "clear"]);
+  await page.close();
+  console.log("ok   dropped-files-and-keyboard");
+} catch (e) {
+  failures++;
+  console.log(`FAIL dropped-files-and-keyboard: ${e.message.split("\n").slice(0, 12).join("\n")}`);
+}
+
 await browser.close();
 rmSync(home, { recursive: true, force: true });
 writeFileSync(join(repo, "target", "web", "timings.json"), JSON.stringify({ verdict_ms: timings, startup_ms: startups }, null, 2) + "\n");
