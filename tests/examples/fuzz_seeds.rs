@@ -90,5 +90,26 @@ fn main() {
         dup.extend_from_slice(&chains[4]);
     }
     write("evaluate", "duplicates", &dup);
+    // The web inspector's requests (web/src/lib.rs): the clock, a time,
+    // the group, a device id, the root as hex, and the files.
+    let field = |out: &mut Vec<u8>, tag: u8, value: &[u8]| {
+        out.push(tag);
+        out.extend_from_slice(&u32::try_from(value.len()).unwrap().to_le_bytes());
+        out.extend_from_slice(value);
+    };
+    let root_hex: String = public(&key(1)).iter().map(|b| format!("{b:02x}")).collect();
+    for (i, c) in chains.iter().enumerate() {
+        let mut req = Vec::new();
+        field(&mut req, b'N', NOW.to_string().as_bytes());
+        field(&mut req, b'T', b"+1d");
+        field(&mut req, b'G', b"acme/dist-7/dealer-3/complex-12/bldg-2");
+        field(&mut req, b'D', b"panel-1");
+        field(&mut req, b'R', root_hex.as_bytes());
+        field(&mut req, b'F', b"a.lic");
+        field(&mut req, b'B', c);
+        field(&mut req, b'F', b"a.txt");
+        field(&mut req, b'B', licet_common::armor::encode(c).as_bytes());
+        write("web", &format!("request-{i}"), &req);
+    }
     println!("seeds written to {}", out.display());
 }
